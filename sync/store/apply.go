@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Apply is the single write path for webhooks and polls: everything in ch
+// commits in one transaction or not at all.
+//
+// The merge rules make the result independent of which source saw a record
+// first and of how often it was delivered, so Apply(ch) twice equals once:
+//
+//   - Pages are created if missing; non-empty Name and Category overwrite;
+//     UpdatedAt only moves forward. NeedsLogin is left alone (SetNeedsLogin
+//     owns it).
+//   - Conversations (from polls) are created if missing, with their page;
+//     non-empty ID, CustomerName and Snippet overwrite; MessageCount and
+//     UnreadCount overwrite; UpdatedAt, DeliveredAt and ReadAt only move
+//     forward.
+//   - Messages are deduplicated by mid (see putMessage).
+//   - Reactions set Message.Reaction; the latest by At wins, and one for a
+//     message not stored yet waits for it (see react).
+//   - Receipts move DeliveredAt / ReadAt forward, creating the
+//     conversation if needed.
+//
+// A record with a missing ID, or an ID containing a NUL byte, fails the
+// whole call with ErrInvalid before anything is written.
+//
+// Concurrent calls share one transaction and one fsync; see Store.write.
+func (s *Store) Apply(ctx context.Context, ch Changes) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: apply: %w", err)
+	}
+	if err := ch.validate(); err != nil {
+		return fmt.Errorf("store: apply: %w", err)
+	}
+	if len(ch.Pages)+len(ch.Conversations)+len(ch.Messages)+len(ch.Reactions)+len(ch.Receipts) == 0 {
+		return nil
+	}
+	if err := s.write(func(t *txn) error { return t.apply(ch) }); err != nil {
+		return fmt.Errorf("store: apply: %w", err)
+	}
+	return nil
+}
+
+// apply runs inside the write transaction. It must not modify ch: a
+// batched transaction can be rolled back and apply run again.
+func (t *txn) apply(ch Changes) error {
+	for _, p := range ch.Pages {
+		if err := t.mergePage(p); err != nil {
+			return err
+		}
+	}
+	for _, c := range ch.Conversations {
+		if err := t.mergeConv(c); err != nil {
+			return err
+		}
+	}
+	for _, m := range ch.Messages {
+		if err := t.putMessage(m); err != nil {
+			return err
+		}
+	}
+	for _, r := range ch.Reactions {
+		if err := t.react(r); err != nil {
+			return err
+		}
+	}
+	for _, r := range ch.Receipts {
+		if err := t.receipt(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *txn) mergePage(p Page) error {
+	var pg Page
+	ok, err := getJSON(t.pages, []byte(p.ID), &pg)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		pg = Page{ID: p.ID}
+		t.stats.Pages++
+		t.statsDirty = true
+	}
+	if p.Name != "" {
+		pg.Name = p.Name
+	}
+	if p.Category != "" {
+		pg.Category = p.Category
+	}
+	pg.UpdatedAt = later(pg.UpdatedAt, p.UpdatedAt)
+	return putIfChanged(t.pages, []byte(p.ID), pg)
+}
+
+func (t *txn) mergeConv(c Conversation) error {
+	e, err := t.conv(c.PageID, c.PSID)
+	if err != nil {
+		return err
+	}
+	cur := &e.cur
+	if c.ID != "" {
+		cur.ID = c.ID
+	}
+	if c.CustomerName != "" {
+		cur.CustomerName = c.CustomerName
+	}
+	if c.Snippet != "" {
+		cur.Snippet = c.Snippet
+	}
+	cur.MessageCount = c.MessageCount
+	cur.UnreadCount = c.UnreadCount
+	cur.UpdatedAt = later(cur.UpdatedAt, c.UpdatedAt)
+	cur.DeliveredAt = later(cur.DeliveredAt, c.DeliveredAt)
+	cur.ReadAt = later(cur.ReadAt, c.ReadAt)
+	return nil
+}
+
+func (t *txn) receipt(r Receipt) error {
+	e, err := t.conv(r.PageID, r.PSID)
+	if err != nil {
+		return err
+	}
+	if r.Read {
+		e.cur.ReadAt = later(e.cur.ReadAt, r.Watermark)
+	} else {
+		e.cur.DeliveredAt = later(e.cur.DeliveredAt, r.Watermark)
+	}
+	return nil
+}
+
+// later returns the later of a and b in UTC, which is how every time is
+// stored: the file then reads the same whatever the machine's zone.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b.UTC()
+	}
+	return a.UTC()
+}

@@ -1,0 +1,119 @@
+package store
+
+import (
+	"encoding/binary"
+	"math"
+	"time"
+)
+
+// Key layout. bbolt keeps keys in byte order and lets a cursor Seek to any
+// prefix, so every listing the UI needs is laid out as one contiguous,
+// already-sorted key range: reads touch only the entries they return and
+// never load or scan the whole database.
+//
+//	pages      pageID                                  -> Page
+//	convs      pageID 0 psid                           -> Conversation
+//	conv_ids   graphConversationID                     -> pageID 0 psid
+//	recent     pageID 0 stamp(UpdatedAt) 0 psid        -> (empty)
+//	msgs       pageID 0 psid 0 stamp(CreatedAt) mid    -> Message
+//	mids       mid                                     -> msgs key
+//	reactions  mid                                     -> Reaction (pending)
+//	sync       pageID                                  -> SyncState
+//	meta       "schema" | "stats" | "last_full_poll"   -> JSON
+//
+// IDs never contain sep (validate rejects them), so "page 0" is never a
+// prefix of another page's range and a psid can be cut out of a recent key
+// at a fixed offset.
+const sep = 0x00
+
+// stampLen is the width of an encoded timestamp in a key.
+const stampLen = 8
+
+// Bucket names. They are constants, not []byte vars, so the package has no
+// mutable globals; the conversion at each use does not allocate.
+const (
+	bucketMeta      = "meta"
+	bucketPages     = "pages"
+	bucketConvs     = "convs"
+	bucketConvIDs   = "conv_ids"
+	bucketRecent    = "recent"
+	bucketMsgs      = "msgs"
+	bucketMids      = "mids"
+	bucketReactions = "reactions"
+	bucketSync      = "sync"
+)
+
+// Keys in the meta bucket.
+const (
+	metaSchema       = "schema"
+	metaStats        = "stats"
+	metaLastFullPoll = "last_full_poll"
+)
+
+// stamp maps a time onto a uint64 whose big-endian bytes sort like the
+// time. Times before 1970 (including the zero time, e.g. a conversation
+// only known from a receipt) sort first; times past 2262, where UnixNano
+// overflows, sort last.
+func stamp(t time.Time) uint64 {
+	switch s := t.Unix(); {
+	case s < 0:
+		return 0
+	case s >= math.MaxInt64/int64(time.Second):
+		return math.MaxUint64
+	}
+	return uint64(t.UnixNano())
+}
+
+// convKey is pageID 0 psid: the key of a conversation, and (plus sep) the
+// prefix of its messages.
+func convKey(pageID, psid string) []byte {
+	k := make([]byte, 0, len(pageID)+1+len(psid)+1+stampLen+32)
+	k = append(k, pageID...)
+	k = append(k, sep)
+	return append(k, psid...)
+}
+
+// msgPrefix is the prefix shared by every message of one conversation.
+func msgPrefix(pageID, psid string) []byte {
+	return append(convKey(pageID, psid), sep)
+}
+
+// msgKey orders a conversation's messages by creation time; the mid makes
+// the key unique when two messages share a timestamp.
+func msgKey(pageID, psid string, created time.Time, mid string) []byte {
+	k := binary.BigEndian.AppendUint64(msgPrefix(pageID, psid), stamp(created))
+	return append(k, mid...)
+}
+
+// recentPrefix is the prefix of one page's recency index.
+func recentPrefix(pageID string) []byte {
+	k := make([]byte, 0, len(pageID)+1+stampLen+1+32)
+	k = append(k, pageID...)
+	return append(k, sep)
+}
+
+// recentKey orders a page's conversations by last activity.
+func recentKey(pageID string, updated time.Time, psid string) []byte {
+	k := binary.BigEndian.AppendUint64(recentPrefix(pageID), stamp(updated))
+	k = append(k, sep)
+	return append(k, psid...)
+}
+
+// splitRecentKey returns the stamp and psid of a key that starts with
+// prefix (a recentPrefix).
+func splitRecentKey(prefix, k []byte) (ts uint64, psid string, ok bool) {
+	if len(k) < len(prefix)+stampLen+1 {
+		return 0, "", false
+	}
+	ts = binary.BigEndian.Uint64(k[len(prefix):])
+	return ts, string(k[len(prefix)+stampLen+1:]), true
+}
+
+// prefixEnd is the smallest key greater than every key starting with
+// prefix. Every prefix here ends in sep (0x00), so bumping the last byte
+// never carries.
+func prefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	end[len(end)-1]++
+	return end
+}

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// putMessage stores m, or merges it into the copy already stored under the
+// same mid.
+//
+// The first sighting decides the storage key and CreatedAt: a webhook
+// stamps a message in milliseconds, the Graph API in seconds, so the same
+// message arrives with two different times and must not become two rows
+// or move within its conversation.
+func (t *txn) putMessage(m Message) error {
+	mid := []byte(m.ID)
+	if key := t.mids.Get(mid); key != nil {
+		return t.mergeMessage(bytes.Clone(key), m)
+	}
+	m.CreatedAt = m.CreatedAt.UTC()
+	m.ReactionAt = m.ReactionAt.UTC()
+	var pending Reaction
+	ok, err := getJSON(t.reactions, mid, &pending)
+	if err != nil {
+		return err
+	}
+	if ok {
+		applyReaction(&m, pending)
+		if err := t.reactions.Delete(mid); err != nil {
+			return err
+		}
+	}
+	key := msgKey(m.PageID, m.PSID, m.CreatedAt, m.ID)
+	if err := putJSON(t.msgs, key, m); err != nil {
+		return err
+	}
+	if err := t.mids.Put(mid, key); err != nil {
+		return err
+	}
+	t.stats.Messages++
+	t.statsDirty = true
+
+	e, err := t.conv(m.PageID, m.PSID)
+	if err != nil {
+		return err
+	}
+	e.cur.UpdatedAt = later(e.cur.UpdatedAt, m.CreatedAt)
+	t.touchSnippet(e, key, m)
+	return nil
+}
+
+// mergeMessage folds a second sighting of a message into the stored one:
+// non-empty content overwrites (a poll may carry what a webhook lacked),
+// the reaction is kept (reactions have their own, timestamped path) and
+// the direction is only filled in, never flipped.
+func (t *txn) mergeMessage(key []byte, m Message) error {
+	var old Message
+	ok, err := getJSON(t.msgs, key, &old)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("mid %q: index points at a missing message", m.ID)
+	}
+	merged := old
+	if m.Text != "" {
+		merged.Text = m.Text
+	}
+	if len(m.Attachments) > 0 {
+		merged.Attachments = m.Attachments
+	}
+	if m.Postback != "" {
+		merged.Postback = m.Postback
+	}
+	if m.ReplyTo != "" {
+		merged.ReplyTo = m.ReplyTo
+	}
+	if merged.Direction == "" {
+		merged.Direction = m.Direction
+	}
+	if err := putIfChanged(t.msgs, key, merged); err != nil {
+		return err
+	}
+	e, err := t.conv(old.PageID, old.PSID)
+	if err != nil {
+		return err
+	}
+	t.touchSnippet(e, key, merged)
+	return nil
+}
+
+// touchSnippet makes m the conversation's snippet if m (stored at key) is
+// its newest message. Asking the index rather than comparing with
+// UpdatedAt keeps this right when a poll stores older messages after
+// newer ones.
+func (t *txn) touchSnippet(e *convEntry, key []byte, m Message) {
+	s := snippet(m)
+	if s == "" {
+		return
+	}
+	last, _ := lastWithPrefix(t.msgs.Cursor(), msgPrefix(e.orig.PageID, e.orig.PSID))
+	if bytes.Equal(last, key) {
+		e.cur.Snippet = s
+	}
+}
+
+// snippet is the one-line preview of m in the inbox list.
+func snippet(m Message) string {
+	switch {
+	case m.Text != "":
+		return m.Text
+	case len(m.Attachments) > 0:
+		return "[attachment]"
+	default:
+		return m.Postback
+	}
+}
+
+// react sets a message's reaction, or parks it until the message arrives:
+// webhooks can deliver the reaction before (or instead of) the message a
+// poll will bring later, and a reaction must not be lost on the way.
+func (t *txn) react(r Reaction) error {
+	r.At = r.At.UTC()
+	mid := []byte(r.MessageID)
+	if key := t.mids.Get(mid); key != nil {
+		key = bytes.Clone(key)
+		var m Message
+		if _, err := getJSON(t.msgs, key, &m); err != nil {
+			return err
+		}
+		if !applyReaction(&m, r) {
+			return nil
+		}
+		return putJSON(t.msgs, key, m)
+	}
+	var pending Reaction
+	ok, err := getJSON(t.reactions, mid, &pending)
+	if err != nil {
+		return err
+	}
+	if ok && r.At.Before(pending.At) {
+		return nil
+	}
+	return putIfChanged(t.reactions, mid, r)
+}
+
+// applyReaction sets m's reaction from r unless m already holds a later
+// one, and reports whether m changed. On equal times the reaction applied
+// last wins.
+func applyReaction(m *Message, r Reaction) bool {
+	if r.At.Before(m.ReactionAt) {
+		return false
+	}
+	changed := m.Reaction != r.Emoji || !m.ReactionAt.Equal(r.At)
+	m.Reaction, m.ReactionAt = r.Emoji, r.At.UTC()
+	return changed
+}

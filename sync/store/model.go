@@ -1,0 +1,114 @@
+package store
+
+import "time"
+
+// Page is a Facebook Page the merchant syncs. The keychain cannot be listed,
+// so this record is how the app remembers which pages exist.
+type Page struct {
+	ID       string `json:"id"`
+	Name     string `json:"name,omitempty"`
+	Category string `json:"category,omitempty"`
+	// NeedsLogin is set when Meta reported the page token dead (code 190).
+	// Polls skip such a page until a new token is stored, so a dead token
+	// never causes a retry storm.
+	NeedsLogin bool      `json:"needs_login,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Direction says who wrote a message, seen from the merchant.
+type Direction string
+
+const (
+	Incoming Direction = "in"  // customer to page
+	Outgoing Direction = "out" // page to customer (echo, or sent from Meta's inbox)
+)
+
+// Conversation is one customer's thread with one page. It is keyed by
+// (PageID, PSID) because webhooks carry only those, never the Graph
+// conversation id; ID is filled in once a poll has seen the thread.
+type Conversation struct {
+	PageID       string    `json:"page_id"`
+	PSID         string    `json:"psid"`
+	ID           string    `json:"id,omitempty"` // Graph id, "t_..."
+	CustomerName string    `json:"customer_name,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at"` // latest activity; orders the inbox
+	Snippet      string    `json:"snippet,omitempty"`
+	MessageCount int       `json:"message_count,omitempty"`
+	UnreadCount  int       `json:"unread_count,omitempty"`
+	// DeliveredAt and ReadAt are the customer's delivery and read
+	// watermarks: every outgoing message at or before them arrived / was seen.
+	DeliveredAt time.Time `json:"delivered_at,omitzero"`
+	ReadAt      time.Time `json:"read_at,omitzero"`
+}
+
+// Attachment is a file, image or other payload attached to a message.
+type Attachment struct {
+	Type string `json:"type,omitempty"`
+	URL  string `json:"url,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// Message is one Messenger message or postback, keyed by its mid so that the
+// same message seen by a webhook and by a poll is stored once.
+type Message struct {
+	ID          string       `json:"id"` // mid
+	PageID      string       `json:"page_id"`
+	PSID        string       `json:"psid"`
+	Direction   Direction    `json:"direction"`
+	CreatedAt   time.Time    `json:"created_at"`
+	Text        string       `json:"text,omitempty"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Postback is the button payload when the customer tapped a button
+	// rather than typed; Text then holds the button title.
+	Postback string `json:"postback,omitempty"`
+	ReplyTo  string `json:"reply_to,omitempty"` // mid this message answers
+	// Reaction is the customer's current reaction (emoji), empty when none.
+	Reaction string `json:"reaction,omitempty"`
+	// ReactionAt is when Reaction was set or removed. Reaction events can
+	// arrive out of order (and before the message); the latest one wins.
+	ReactionAt time.Time `json:"reaction_at,omitzero"`
+}
+
+// Reaction records a customer reacting to (or withdrawing a reaction from)
+// a message. Emoji empty means the reaction was removed.
+type Reaction struct {
+	PageID, PSID string
+	MessageID    string
+	Emoji        string
+	At           time.Time
+}
+
+// Receipt moves a conversation's delivery or read watermark forward.
+type Receipt struct {
+	PageID, PSID string
+	Read         bool // false: delivery
+	Watermark    time.Time
+}
+
+// Changes is one atomic write: everything in it commits in a single
+// transaction or not at all. Webhook ingest turns one POST into one Changes;
+// a poll turns one conversation into one Changes. Applying the same Changes
+// twice leaves the store as applying it once.
+type Changes struct {
+	Pages         []Page
+	Conversations []Conversation
+	Messages      []Message
+	Reactions     []Reaction
+	Receipts      []Receipt
+}
+
+// SyncState is what the poller remembers per page between runs.
+type SyncState struct {
+	PageID      string    `json:"page_id"`
+	LastSuccess time.Time `json:"last_success,omitzero"` // start time of the last poll that completed
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+}
+
+// Stats are counts kept up to date by every write, so that status never
+// has to walk the database.
+type Stats struct {
+	Pages         int `json:"pages"`
+	Conversations int `json:"conversations"`
+	Messages      int `json:"messages"`
+}

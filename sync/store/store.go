@@ -1,0 +1,174 @@
+// Package store is the local record of truth: pages, conversations,
+// messages and sync state in one bbolt file.
+//
+// Webhooks and polls both write through Apply, whose merge rules make the
+// two sources agree: a message seen by both is stored once, and applying
+// the same Changes twice leaves the store as applying it once. Reads are
+// served from key ranges laid out for them (see keys.go), so listing the
+// newest conversations or the latest messages costs the same in a small
+// database and in a large one.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+)
+
+// Sentinel errors; test for them with errors.Is.
+var (
+	// ErrLocked means another process holds the database file. bbolt
+	// allows one writer process, and a second app instance is the usual
+	// cause, so the message says so.
+	ErrLocked = errors.New("database is in use by another merchant-inbox (already running?)")
+	// ErrNotFound means the requested record does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrAmbiguous means a PSID given to FindConversation exists under
+	// several pages; the caller must name the page.
+	ErrAmbiguous = errors.New("ambiguous: matches conversations under several pages")
+)
+
+// schemaVersion is recorded in the file so a future layout change can
+// migrate, and so an older binary refuses a newer file instead of
+// misreading it.
+const schemaVersion = 1
+
+// defaultTimeout bounds the wait for the file lock: long enough to ride
+// out a previous instance that is just exiting, short enough that a
+// second launch reports "already running" promptly.
+const defaultTimeout = time.Second
+
+// Options tunes Open.
+type Options struct {
+	// Timeout is how long Open waits for the file lock before failing
+	// with ErrLocked. Zero (or negative) means 1s.
+	Timeout time.Duration
+	// NoSync skips fsync on commit. Only for benchmarks and fixtures: a
+	// crash can lose or corrupt committed data.
+	NoSync bool
+}
+
+// Store is an open database. It is safe for concurrent use.
+type Store struct {
+	db   *bbolt.DB
+	path string
+	// writers counts Apply-style writes in flight, to decide between
+	// Update and Batch (see write).
+	writers atomic.Int64
+}
+
+// Open opens or creates the database at path (mode 0600, parent
+// directories 0700, since it holds private customer conversations),
+// creates missing buckets and records the schema version.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.Timeout <= 0 {
+		opts.Timeout = defaultTimeout
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{
+		Timeout: opts.Timeout,
+		NoSync:  opts.NoSync,
+		// The hashmap freelist stays fast as the file grows and
+		// fragments; the array default degrades on large files.
+		FreelistType: bbolt.FreelistMapType,
+	})
+	if errors.Is(err, bbolt.ErrTimeout) {
+		return nil, fmt.Errorf("store: open %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := db.Update(initSchema); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return &Store{db: db, path: path}, nil
+}
+
+// initSchema creates every bucket and checks or records the version.
+func initSchema(tx *bbolt.Tx) error {
+	for _, name := range []string{
+		bucketMeta, bucketPages, bucketConvs, bucketConvIDs, bucketRecent,
+		bucketMsgs, bucketMids, bucketReactions, bucketSync,
+	} {
+		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	meta := tx.Bucket([]byte(bucketMeta))
+	var v int
+	if ok, err := getJSON(meta, []byte(metaSchema), &v); err != nil {
+		return err
+	} else if ok {
+		if v > schemaVersion {
+			return fmt.Errorf("schema version %d is newer than this app supports (%d)", v, schemaVersion)
+		}
+		return nil
+	}
+	return putJSON(meta, []byte(metaSchema), schemaVersion)
+}
+
+// Close releases the file and its lock. It waits for running transactions.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// Path is the database file, for status and diagnostics.
+func (s *Store) Path() string { return s.path }
+
+// write runs fn in a write transaction and commits the counters it
+// changed. fn may run more than once (see Batch), so it must derive
+// everything from tx and its arguments.
+//
+// A lone writer gets db.Update and commits at once. Writers that arrive
+// while another is in flight (a burst of webhook POSTs) go through
+// db.Batch, which gathers them into one transaction and one fsync. Always
+// using Batch would make every sequential write (the poller stores one
+// conversation at a time) wait out MaxBatchDelay for company that never
+// comes.
+func (s *Store) write(fn func(*txn) error) error {
+	run := func(tx *bbolt.Tx) error {
+		t, err := newTxn(tx)
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flush()
+	}
+	defer s.writers.Add(-1)
+	if s.writers.Add(1) == 1 {
+		return s.db.Update(run)
+	}
+	return s.db.Batch(run)
+}
+
+// getJSON decodes the value at key into v; ok is false when there is none.
+func getJSON(b *bbolt.Bucket, key []byte, v any) (ok bool, err error) {
+	data := b.Get(key)
+	if data == nil {
+		return false, nil
+	}
+	return true, decode(key, data, v)
+}
+
+// putJSON encodes v at key.
+func putJSON(b *bbolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %q: %w", key, err)
+	}
+	return b.Put(key, data)
+}
