@@ -1,0 +1,211 @@
+package facebooktest
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// graphTimeLayout is how Graph writes times: 2026-05-01T10:00:00+0000.
+const graphTimeLayout = "2006-01-02T15:04:05-0700"
+
+func graphTime(t time.Time) string { return t.UTC().Format(graphTimeLayout) }
+
+// node describes a Graph node type for field selection.
+type node struct {
+	name     string
+	known    []string // fields Graph has on this node; absent ones are omitted
+	defaults []string // answered when the request has no ?fields
+}
+
+var (
+	pageNode = node{"Page",
+		[]string{"id", "name", "category", "link", "about", "username", "fan_count", "picture", "category_list", "access_token"},
+		[]string{"id", "name"}}
+	conversationNode = node{"Conversation",
+		[]string{"id", "link", "updated_time", "participants", "senders", "message_count", "unread_count", "snippet", "can_reply", "is_subscribed", "former_participants", "name", "subject", "wallpaper", "messages"},
+		[]string{"id", "updated_time"}}
+	messageNode = node{"Message",
+		[]string{"id", "created_time", "from", "to", "message", "attachments", "sticker", "tags", "shares", "is_unsupported"},
+		[]string{"id", "created_time"}}
+)
+
+// fieldsOf parses ?fields at nesting depth zero, dropping modifiers such as
+// "messages.limit(5){message}", and refuses fields the node does not have.
+func fieldsOf(r *http.Request, n node) ([]string, *graphError) {
+	raw := r.Form.Get("fields")
+	if raw == "" {
+		return n.defaults, nil
+	}
+	var fields []string
+	depth, start := 0, 0
+	for i := 0; i <= len(raw); i++ {
+		if i < len(raw) {
+			switch raw[i] {
+			case '{', '(':
+				depth++
+				continue
+			case '}', ')':
+				depth--
+				continue
+			case ',':
+				if depth > 0 {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		f := raw[start:i]
+		if j := strings.IndexAny(f, ".{("); j >= 0 {
+			f = f[:j]
+		}
+		if f = strings.TrimSpace(f); f != "" {
+			fields = append(fields, f)
+		}
+		start = i + 1
+	}
+	for _, f := range fields {
+		if !slices.Contains(n.known, f) {
+			e := nonexistingField(f, n.name)
+			return nil, &e
+		}
+		if n.name == "Conversation" && f == "messages" {
+			e := badParam("(#100) facebooktest: the nested messages field is not implemented; read /{conversation-id}/messages")
+			return nil, &e
+		}
+	}
+	return fields, nil
+}
+
+// pick keeps the requested fields of a full object; fields the object does
+// not have are omitted, as Graph omits empty ones.
+func pick(full map[string]any, fields []string) map[string]any {
+	out := make(map[string]any, len(fields))
+	for _, f := range fields {
+		if v, ok := full[f]; ok {
+			out[f] = v
+		}
+	}
+	return out
+}
+
+func (s *Server) pageObject(p *page) map[string]any {
+	return map[string]any{
+		"id":       p.id,
+		"name":     p.name,
+		"category": p.category,
+		"link":     "https://www.facebook.com/" + p.id,
+	}
+}
+
+func participant(id, name string) map[string]any {
+	return map[string]any{"id": id, "name": name, "email": id + "@facebook.com"}
+}
+
+func (s *Server) pageParticipant(pageID string) map[string]any {
+	return participant(pageID, s.pages[pageID].name)
+}
+
+func (c *conversation) customerParticipant() map[string]any {
+	return participant(c.psid, c.customer)
+}
+
+// newestFirst orders messages as Graph does; later additions win ties.
+func (c *conversation) newestFirst() []*message {
+	msgs := slices.Clone(c.msgs)
+	slices.SortFunc(msgs, func(a, b *message) int {
+		if c := b.At.Compare(a.At); c != 0 {
+			return c
+		}
+		return b.seq - a.seq
+	})
+	return msgs
+}
+
+func (c *conversation) updated() time.Time {
+	var t time.Time
+	for _, m := range c.msgs {
+		if m.At.After(t) {
+			t = m.At
+		}
+	}
+	return t
+}
+
+func (s *Server) conversationObject(c *conversation) map[string]any {
+	msgs := c.newestFirst()
+	unread := 0
+	for _, m := range msgs {
+		if m.FromPage {
+			break
+		}
+		unread++
+	}
+	snippet := ""
+	if len(msgs) > 0 {
+		snippet = truncate(msgs[0].Text, 100)
+	}
+	people := map[string]any{"data": []any{c.customerParticipant(), s.pageParticipant(c.pageID)}}
+	return map[string]any{
+		"id":            c.id,
+		"link":          fmt.Sprintf("/%s/inbox/%s", c.pageID, c.id),
+		"updated_time":  graphTime(c.updated()),
+		"participants":  people,
+		"senders":       people,
+		"message_count": len(msgs),
+		"unread_count":  unread,
+		"snippet":       snippet,
+		"can_reply":     true,
+		"is_subscribed": true,
+	}
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+func (s *Server) messageObject(c *conversation, m *message) map[string]any {
+	from, to := c.customerParticipant(), s.pageParticipant(c.pageID)
+	if m.FromPage {
+		from, to = to, from
+	}
+	obj := map[string]any{
+		"id":           m.ID,
+		"created_time": graphTime(m.At),
+		"from":         from,
+		"to":           map[string]any{"data": []any{to}},
+		"message":      m.Text,
+	}
+	if len(m.Attachments) > 0 {
+		var data []any
+		for i, a := range m.Attachments {
+			data = append(data, attachmentObject(m, i, a))
+		}
+		obj["attachments"] = map[string]any{"data": data}
+	}
+	return obj
+}
+
+func attachmentObject(m *message, i int, a FakeAttachment) map[string]any {
+	id := a.ID
+	if id == "" {
+		id = fmt.Sprintf("%d%03d", m.seq, i)
+	}
+	obj := map[string]any{"id": id, "mime_type": a.MimeType, "name": a.Name}
+	switch {
+	case strings.HasPrefix(a.MimeType, "image/"):
+		obj["image_data"] = map[string]any{"url": a.URL, "preview_url": a.URL, "width": 640, "height": 480}
+	case strings.HasPrefix(a.MimeType, "video/"):
+		obj["video_data"] = map[string]any{"url": a.URL, "preview_url": a.URL, "width": 640, "height": 480}
+	default:
+		obj["file_url"] = a.URL
+	}
+	return obj
+}
