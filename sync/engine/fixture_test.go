@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
+	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+const testAppSecret = "test-app-secret"
+
+// t0 is "now" when a fixture starts; messages in tests are placed around it.
+var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// clock is a test clock shared by the Graph client and the poller. Sleep
+// advances it instead of waiting, and records how long was asked for.
+type clock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+	return ctx.Err()
+}
+
+func (c *clock) Sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.sleeps...)
+}
+
+// fixture is an engine over a real bbolt file, an in-memory keychain and
+// the fake Graph API.
+type fixture struct {
+	fb     *facebooktest.Server
+	st     *store.Store
+	tokens *secrets.Store
+	clock  *clock
+	poller *Poller
+	events chan Event
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{
+		fb:     facebooktest.NewServer(t),
+		tokens: secrets.New("engine-test", secrets.WithBackend(secrets.NewMemoryBackend())),
+		clock:  &clock{now: t0},
+		events: make(chan Event, 10000),
+	}
+	f.fb.RequireAppSecretProof(testAppSecret)
+	var err error
+	f.st, err = store.Open(filepath.Join(t.TempDir(), "inbox.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.st.Close() })
+	graph := facebook.NewClient(facebook.Options{
+		BaseURL: f.fb.URL, HTTPClient: f.fb.Client(), AppSecret: testAppSecret, Now: f.clock.Now,
+	})
+	f.poller = NewPoller(PollerOptions{
+		Store: f.st, Graph: graph, Tokens: f.tokens,
+		Notify:   func(e Event) { f.events <- e },
+		PageSize: 10, Now: f.clock.Now, Sleep: f.clock.Sleep,
+	})
+	return f
+}
+
+// addPage adds a page to the fake, its token to the keychain and the page
+// to the store, as `secrets set facebook-page-token:ID` does.
+func (f *fixture) addPage(t *testing.T, id, name string) {
+	t.Helper()
+	token := "token-" + id
+	f.fb.AddPage(id, name, "Shopping & retail", token)
+	if err := f.tokens.Set(t.Context(), secrets.PageToken(id), token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.AddPage(t.Context(), id); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *fixture) poll(t *testing.T, pages ...string) Report {
+	t.Helper()
+	rep, err := f.poller.Poll(t.Context(), pages...)
+	if err != nil {
+		t.Fatalf("Poll: %v", err)
+	}
+	return rep
+}
+
+// requests counts the fake's requests whose path ends with suffix.
+func (f *fixture) requests(suffix string) int {
+	n := 0
+	for _, r := range f.fb.Requests() {
+		if len(r.Path) >= len(suffix) && r.Path[len(r.Path)-len(suffix):] == suffix {
+			n++
+		}
+	}
+	return n
+}
+
+func (f *fixture) messages(t *testing.T, pageID, psid string) []store.Message {
+	t.Helper()
+	msgs, err := f.st.Messages(t.Context(), pageID, psid, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
+}
+
+func (f *fixture) stats(t *testing.T) store.Stats {
+	t.Helper()
+	s, err := f.st.Stats(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
+)
+
+// SchedulerOptions configures a Scheduler. Poll is required.
+type SchedulerOptions struct {
+	// Poll runs one full poll. The scheduler never runs two at once.
+	Poll func(ctx context.Context) error
+	// LastPoll reports when the last successful full poll started (zero:
+	// never). At start, a poll older than CatchUpAfter runs at once.
+	LastPoll     func(ctx context.Context) (time.Time, error)
+	CatchUpAfter time.Duration // default 24h
+	// DailyAt is the local time of day of the daily poll.
+	DailyAt TimeOfDay
+	Clock   clockwork.Clock // default: the real clock
+	Logger  *slog.Logger
+}
+
+// TimeOfDay is a wall-clock time, hours and minutes, in local time.
+type TimeOfDay struct{ Hour, Minute uint }
+
+// ParseTimeOfDay reads "HH:MM" (24-hour clock).
+func ParseTimeOfDay(s string) (TimeOfDay, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return TimeOfDay{}, fmt.Errorf("time of day %q: want HH:MM, 24-hour clock", s)
+	}
+	return TimeOfDay{Hour: uint(t.Hour()), Minute: uint(t.Minute())}, nil
+}
+
+func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute) }
+
+// Scheduler runs the daily poll, the catch-up poll at start and "Sync
+// now" as one gocron job in singleton mode: a run asked for while one is
+// under way is dropped, never stacked, so two polls never overlap.
+type Scheduler struct {
+	o   SchedulerOptions
+	s   gocron.Scheduler
+	job gocron.Job
+}
+
+// NewScheduler builds the scheduler; nothing runs before Start. ctx is the
+// parent of every poll it runs; Stop cancels a poll under way.
+func NewScheduler(ctx context.Context, o SchedulerOptions) (*Scheduler, error) {
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.CatchUpAfter <= 0 {
+		o.CatchUpAfter = 24 * time.Hour
+	}
+	s, err := gocron.NewScheduler(gocron.WithClock(o.Clock), gocron.WithLocation(time.Local))
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	sc := &Scheduler{o: o, s: s}
+	sc.job, err = s.NewJob(
+		gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(o.DailyAt.Hour, o.DailyAt.Minute, 0))),
+		gocron.NewTask(sc.run),
+		gocron.WithName("poll"),
+		gocron.WithSingletonMode(gocron.LimitModeReschedule),
+		gocron.WithContext(ctx),
+	)
+	if err != nil {
+		_ = s.Shutdown()
+		return nil, fmt.Errorf("scheduler: daily poll: %w", err)
+	}
+	return sc, nil
+}
+
+func (sc *Scheduler) run(ctx context.Context) {
+	if err := sc.o.Poll(ctx); err != nil {
+		sc.o.Logger.Warn("scheduled poll failed", "err", err)
+	}
+}
+
+// Start starts the daily schedule and, when the last successful poll is
+// older than CatchUpAfter (or never happened), a catch-up poll right away:
+// the machine was off or asleep and webhooks were missed.
+func (sc *Scheduler) Start(ctx context.Context) error {
+	sc.s.Start()
+	if sc.o.LastPoll == nil {
+		return nil
+	}
+	last, err := sc.o.LastPoll(ctx)
+	if err != nil {
+		return fmt.Errorf("scheduler: last poll: %w", err)
+	}
+	if last.IsZero() || sc.o.Clock.Since(last) > sc.o.CatchUpAfter {
+		sc.o.Logger.Info("last poll is overdue; catching up", "last", last)
+		return sc.SyncNow()
+	}
+	return nil
+}
+
+// SyncNow runs the poll job now, outside the daily schedule. While a poll
+// is running the request is dropped: that poll already covers it.
+func (sc *Scheduler) SyncNow() error {
+	if err := sc.job.RunNow(); err != nil {
+		return fmt.Errorf("sync now: %w", err)
+	}
+	return nil
+}
+
+// NextRun is when the daily poll will next run.
+func (sc *Scheduler) NextRun() (time.Time, error) { return sc.job.NextRun() }
+
+// Stop stops the schedule, cancels a poll under way and waits for it.
+func (sc *Scheduler) Stop() error {
+	if err := sc.s.Shutdown(); err != nil {
+		return fmt.Errorf("scheduler: stop: %w", err)
+	}
+	return nil
+}
