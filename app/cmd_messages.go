@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+const messagesUsage = `messages [--json] [--limit N] CONVERSATION_OR_PSID
+
+Shows one conversation's messages, oldest first. The conversation is named by
+its Graph id (t_...) or by the customer's PSID.`
+
+type messagesOptions struct {
+	json  bool
+	limit int
+}
+
+// messagesOutput is the JSON form of messages.
+type messagesOutput struct {
+	Conversation store.Conversation `json:"conversation"`
+	Messages     []store.Message    `json:"messages"`
+}
+
+func runMessages(ctx context.Context, e *env, args []string) error {
+	var o messagesOptions
+	fs := e.flags("messages", messagesUsage)
+	fs.BoolVar(&o.json, "json", false, "print JSON")
+	fs.IntVar(&o.limit, "limit", 0, "only the latest `N` messages (0: all)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("messages: want one CONVERSATION_OR_PSID (flags come before it)")
+	}
+	if o.limit < 0 {
+		return usagef("messages: --limit must be 0 or more")
+	}
+	st, err := e.cfg.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	conv, err := st.FindConversation(ctx, fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("conversation %s: %w", fs.Arg(0), err)
+	}
+	msgs, err := st.Messages(ctx, conv.PageID, conv.PSID, o.limit)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		if msgs == nil {
+			msgs = []store.Message{}
+		}
+		return writeJSON(e.Stdout, messagesOutput{Conversation: conv, Messages: msgs})
+	}
+	name := conv.CustomerName
+	if name == "" {
+		name = conv.PSID
+	}
+	fmt.Fprintf(e.Stdout, "Conversation with %s (page %s)\n", name, conv.PageID)
+	for _, m := range msgs {
+		who := name
+		if m.Direction == store.Outgoing {
+			who = "you"
+		}
+		fmt.Fprintf(e.Stdout, "%s  %s: %s\n", when(m.CreatedAt), who, messageText(m))
+	}
+	return nil
+}
+
+func messageText(m store.Message) string {
+	parts := []string{}
+	if m.Text != "" {
+		parts = append(parts, m.Text)
+	}
+	for _, a := range m.Attachments {
+		parts = append(parts, fmt.Sprintf("[%s %s]", strings.TrimSpace(a.Type+" attachment"), a.URL))
+	}
+	if m.Postback != "" && m.Text == "" {
+		parts = append(parts, "[button "+m.Postback+"]")
+	}
+	if m.Reaction != "" {
+		parts = append(parts, "(reacted "+m.Reaction+")")
+	}
+	return strings.Join(parts, " ")
+}

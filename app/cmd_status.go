@@ -1,0 +1,159 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+const statusUsage = `status [--json]
+
+Shows the data directory, which secrets the keychain holds, every page with
+its last sync, and how much is stored.`
+
+type statusOptions struct {
+	json bool
+}
+
+// statusReport is the output of status; its JSON form is stable.
+type statusReport struct {
+	DataDir      string            `json:"data_dir"`
+	Database     string            `json:"database"`
+	Keychain     map[string]string `json:"keychain"` // name -> "set" | "missing" | "unavailable"
+	LastFullPoll *time.Time        `json:"last_full_poll"`
+	Pages        []pageStatus      `json:"pages"`
+	Stats        store.Stats       `json:"stats"`
+}
+
+type pageStatus struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Category    string     `json:"category,omitempty"`
+	Token       string     `json:"token"` // "set" | "missing" | "unavailable"
+	NeedsLogin  bool       `json:"needs_login"`
+	LastSuccess *time.Time `json:"last_success"`
+	LastError   string     `json:"last_error,omitempty"`
+}
+
+func runStatus(ctx context.Context, e *env, args []string) error {
+	var o statusOptions
+	fs := e.flags("status", statusUsage)
+	fs.BoolVar(&o.json, "json", false, "print JSON")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("status: unexpected argument %q", fs.Arg(0))
+	}
+	st, err := e.cfg.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := buildStatus(ctx, e.cfg, st)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		return writeJSON(e.Stdout, rep)
+	}
+	printStatus(e, rep)
+	return nil
+}
+
+func buildStatus(ctx context.Context, cfg config, st *store.Store) (statusReport, error) {
+	sec := cfg.secrets()
+	rep := statusReport{DataDir: cfg.dataDir, Database: cfg.dbPath(), Keychain: map[string]string{}, Pages: []pageStatus{}}
+	for _, n := range []secrets.Name{secrets.FacebookAppID, secrets.FacebookAppSecret, secrets.FacebookVerifyToken} {
+		rep.Keychain[string(n)] = presence(ctx, sec, n)
+	}
+	last, err := st.LastFullPoll(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.LastFullPoll = timePtr(last)
+	if rep.Stats, err = st.Stats(ctx); err != nil {
+		return rep, err
+	}
+	pages, err := st.Pages(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, p := range pages {
+		ss, err := st.SyncState(ctx, p.ID)
+		if err != nil {
+			return rep, err
+		}
+		rep.Pages = append(rep.Pages, pageStatus{
+			ID: p.ID, Name: p.Name, Category: p.Category, NeedsLogin: p.NeedsLogin,
+			Token:       presence(ctx, sec, secrets.PageToken(p.ID)),
+			LastSuccess: timePtr(ss.LastSuccess), LastError: ss.LastError,
+		})
+	}
+	return rep, nil
+}
+
+// presence says whether the keychain holds n without ever reading the
+// value into the report.
+func presence(ctx context.Context, s *secrets.Store, n secrets.Name) string {
+	_, err := s.Get(ctx, n)
+	switch {
+	case err == nil:
+		return "set"
+	case errors.Is(err, secrets.ErrNotFound):
+		return "missing"
+	}
+	return "unavailable"
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func printStatus(e *env, r statusReport) {
+	w := e.Stdout
+	fmt.Fprintf(w, "Data:      %s\n", r.DataDir)
+	fmt.Fprintf(w, "Stored:    %d pages, %d conversations, %d messages\n", r.Stats.Pages, r.Stats.Conversations, r.Stats.Messages)
+	last := time.Time{}
+	if r.LastFullPoll != nil {
+		last = *r.LastFullPoll
+	}
+	fmt.Fprintf(w, "Last sync: %s\n", when(last))
+	fmt.Fprintf(w, "Keychain:  facebook-app-id %s, facebook-app-secret %s, facebook-verify-token %s\n",
+		r.Keychain["facebook-app-id"], r.Keychain["facebook-app-secret"], r.Keychain["facebook-verify-token"])
+	if r.Keychain["facebook-app-secret"] != "set" || r.Keychain["facebook-verify-token"] != "set" {
+		fmt.Fprintln(w, "Webhooks:  off (needs facebook-app-secret and facebook-verify-token); polling only")
+	}
+	if len(r.Pages) == 0 {
+		fmt.Fprintln(w, "Facebook:  no pages; add one with 'merchant-inbox secrets set facebook-page-token:<PAGE_ID>'")
+		return
+	}
+	fmt.Fprintln(w, "Facebook pages:")
+	for _, p := range r.Pages {
+		state := "ok"
+		switch {
+		case p.NeedsLogin:
+			state = "needs login"
+		case p.Token != "set":
+			state = "token " + p.Token
+		case p.LastError != "":
+			state = "last sync failed: " + p.LastError
+		}
+		ls := time.Time{}
+		if p.LastSuccess != nil {
+			ls = *p.LastSuccess
+		}
+		name := p.Name
+		if name == "" {
+			name = "(not synced yet)"
+		}
+		fmt.Fprintf(w, "  %s  %s  last sync %s  %s\n", p.ID, name, when(ls), state)
+	}
+}

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+// Environment variables that point the app somewhere else than the real
+// services and the merchant's own data: for the sandbox and for tests.
+const (
+	EnvDataDir         = "MERCHANT_INBOX_DATA_DIR"
+	EnvGraphURL        = "MERCHANT_INBOX_GRAPH_URL"
+	EnvFacebookWebURL  = "MERCHANT_INBOX_FACEBOOK_WEB_URL"
+	EnvShopifyURL      = "MERCHANT_INBOX_SHOPIFY_URL"
+	EnvKeyringService  = "MERCHANT_INBOX_KEYRING_SERVICE"
+	dbFileName         = "inbox.db"
+	storeLockTimeout   = time.Second
+	graphClientTimeout = 60 * time.Second
+)
+
+// Invocation is everything a command reads from the outside world, so
+// tests run commands in-process with their own input, output and
+// environment.
+type Invocation struct {
+	Args   []string // without the program name
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+}
+
+// config is the resolved environment every command starts from.
+type config struct {
+	dataDir        string
+	graphURL       string
+	keyringService string
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		dataDir:        getenv(EnvDataDir),
+		graphURL:       getenv(EnvGraphURL),
+		keyringService: getenv(EnvKeyringService),
+	}
+	if c.dataDir == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return c, fmt.Errorf("find the data directory (set %s): %w", EnvDataDir, err)
+		}
+		c.dataDir = filepath.Join(dir, "merchant-inbox")
+	}
+	if c.graphURL == "" {
+		c.graphURL = facebook.DefaultBaseURL
+	}
+	if c.keyringService == "" {
+		c.keyringService = secrets.DefaultService
+	}
+	return c, nil
+}
+
+func (c config) dbPath() string { return filepath.Join(c.dataDir, dbFileName) }
+
+// openStore opens the database, creating the data directory private to
+// the user. A second instance gets store.ErrLocked within a second.
+func (c config) openStore() (*store.Store, error) {
+	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return store.Open(c.dbPath(), store.Options{Timeout: storeLockTimeout})
+}
+
+func (c config) secrets() *secrets.Store { return secrets.New(c.keyringService) }
+
+// graph returns a Graph API client. The app secret, when the merchant has
+// stored one, signs every call with appsecret_proof.
+func (c config) graph(appSecret string) *facebook.Client {
+	return facebook.NewClient(facebook.Options{
+		BaseURL:    c.graphURL,
+		HTTPClient: &http.Client{Timeout: graphClientTimeout},
+		AppSecret:  appSecret,
+	})
+}
