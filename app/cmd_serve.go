@@ -64,10 +64,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 func serve(ctx context.Context, e *env, st *store.Store, listen string, at engine.TimeOfDay) error {
 	log := slog.New(slog.NewTextHandler(e.Stderr, nil))
 	e.log = log
-	poller, err := e.newPoller(ctx, st, nil)
+	sec := e.cfg.secrets()
+	appSecret, err := optionalSecret(ctx, sec, secrets.FacebookAppSecret)
 	if err != nil {
 		return err
 	}
+	verifyToken, err := optionalSecret(ctx, sec, secrets.FacebookVerifyToken)
+	if err != nil {
+		return err
+	}
+	poller := e.newPoller(st, appSecret)
 	var refreshes sync.WaitGroup
 	defer refreshes.Wait()
 	ingester := engine.NewIngester(engine.IngesterOptions{
@@ -83,10 +89,7 @@ func serve(ctx context.Context, e *env, st *store.Store, listen string, at engin
 	})
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	webhooks, err := webhookHandler(ctx, e, ingester, log)
-	if err != nil {
-		return err
-	}
+	webhooks := webhookHandler(appSecret, verifyToken, ingester, log)
 	if webhooks != nil {
 		mux.Handle(FacebookWebhookPath, webhooks)
 	}
@@ -157,24 +160,15 @@ loop:
 // webhookHandler returns the Facebook webhook handler, or nil (webhooks
 // off, polling only) when the keychain lacks the app secret or the verify
 // token: without them no delivery can be verified.
-func webhookHandler(ctx context.Context, e *env, sink facebook.Sink, log *slog.Logger) (http.Handler, error) {
-	sec := e.cfg.secrets()
-	appSecret, err := optionalSecret(ctx, sec, secrets.FacebookAppSecret)
-	if err != nil {
-		return nil, err
-	}
-	verifyToken, err := optionalSecret(ctx, sec, secrets.FacebookVerifyToken)
-	if err != nil {
-		return nil, err
-	}
+func webhookHandler(appSecret, verifyToken string, sink facebook.Sink, log *slog.Logger) http.Handler {
 	if appSecret == "" || verifyToken == "" {
 		log.Warn("facebook webhooks off: set facebook-app-secret and facebook-verify-token with 'merchant-inbox secrets set'; polling only")
-		return nil, nil
+		return nil
 	}
 	return facebook.NewWebhookHandler(facebook.HandlerOptions{
 		AppSecret:   appSecret,
 		VerifyToken: verifyToken,
 		Sink:        sink,
 		Logger:      log,
-	}), nil
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/engine"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 )
 
 const syncUsage = `sync [--page ID]
@@ -34,10 +35,11 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	p, err := e.newPoller(ctx, st, nil)
+	appSecret, err := optionalSecret(ctx, e.cfg.secrets(), secrets.FacebookAppSecret)
 	if err != nil {
 		return err
 	}
+	p := e.newPoller(st, appSecret)
 	var pages []string
 	if o.page != "" {
 		pages = []string{o.page}

@@ -24,18 +24,13 @@ func optionalSecret(ctx context.Context, s *secrets.Store, n secrets.Name) (stri
 	return v, nil
 }
 
-// newPoller wires a poller over st, the keychain and the Graph API.
-func (e *env) newPoller(ctx context.Context, st *store.Store, notify func(engine.Event)) (*engine.Poller, error) {
-	sec := e.cfg.secrets()
-	appSecret, err := optionalSecret(ctx, sec, secrets.FacebookAppSecret)
-	if err != nil {
-		return nil, err
-	}
+// newPoller wires a poller over st, the keychain and the Graph API. The
+// app secret, when stored, signs every Graph call (appsecret_proof).
+func (e *env) newPoller(st *store.Store, appSecret string) *engine.Poller {
 	return engine.NewPoller(engine.PollerOptions{
 		Store:  st,
 		Graph:  e.cfg.graph(appSecret),
-		Tokens: sec,
+		Tokens: e.cfg.secrets(),
 		Logger: e.log,
-		Notify: notify,
-	}), nil
+	})
 }
