@@ -238,7 +238,7 @@ func TestConcurrentApply(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	errs := make(chan error, n)
+	errs := make(chan error, n+5)
 	for i := range n {
 		wg.Go(func() {
 			// Ten customers on two pages, so goroutines also race on
@@ -248,6 +248,16 @@ func TestConcurrentApply(t *testing.T) {
 					Direction: Incoming, CreatedAt: t0.Add(time.Duration(i) * time.Second), Text: "hi"}},
 				Receipts: []Receipt{{PageID: fmt.Sprintf("p%d", i%2), PSID: fmt.Sprintf("u%d", i%10), Watermark: t0}},
 			})
+		})
+	}
+	// Writes failing inside the shared transaction make bbolt roll the
+	// batch back and run the other callers' functions again; the
+	// counters and records must still come out exactly once.
+	for range 5 {
+		wg.Go(func() {
+			if err := s.SetNeedsLogin(ctx, "no-such-page", true); !errors.Is(err, ErrNotFound) {
+				errs <- fmt.Errorf("SetNeedsLogin(unknown) err = %v, want ErrNotFound", err)
+			}
 		})
 	}
 	wg.Wait()

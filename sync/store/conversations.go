@@ -94,11 +94,9 @@ func (s *Store) Conversations(ctx context.Context, pageID string, limit int) ([]
 		for _, id := range pageIDs {
 			hits = appendRecent(hits, b, id, limit)
 		}
-		// Newest first, ties broken like the index orders them, so the
-		// merged result is the same whatever limit cut each page at.
-		slices.SortFunc(hits, func(a, b recentHit) int {
-			return -cmp.Or(cmp.Compare(a.ts, b.ts), strings.Compare(a.pageID, b.pageID), strings.Compare(a.psid, b.psid))
-		})
+		// Ties are broken like the index orders them, so the merged
+		// result is the same whatever limit cut each page at.
+		slices.SortFunc(hits, newerFirst)
 		if limit > 0 && len(hits) > limit {
 			hits = hits[:limit]
 		}
@@ -120,6 +118,16 @@ func (s *Store) Conversations(ctx context.Context, pageID string, limit int) ([]
 type recentHit struct {
 	ts           uint64
 	pageID, psid string
+}
+
+// newerFirst orders hits by time, newest first, and ties in reverse key
+// order as a backwards index walk yields them. The string comparisons
+// are skipped unless the times tie.
+func newerFirst(a, b recentHit) int {
+	if c := cmp.Compare(b.ts, a.ts); c != 0 {
+		return c
+	}
+	return cmp.Or(strings.Compare(b.pageID, a.pageID), strings.Compare(b.psid, a.psid))
 }
 
 // listedPages is the pages Conversations reads: the one asked for, or all.
