@@ -28,7 +28,7 @@ import (
 // A record with a missing ID, or an ID containing a NUL byte, fails the
 // whole call with ErrInvalid before anything is written.
 //
-// Concurrent calls share one transaction and one fsync; see Store.write.
+// Concurrent calls share one transaction and one fsync; see committer.
 func (s *Store) Apply(ctx context.Context, ch Changes) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: apply: %w", err)

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -58,9 +57,7 @@ type Options struct {
 type Store struct {
 	db   *bbolt.DB
 	path string
-	// writers counts Apply-style writes in flight, to decide between
-	// Update and Batch (see write).
-	writers atomic.Int64
+	w    *committer
 }
 
 // Open opens or creates the database at path (mode 0600, parent
@@ -90,7 +87,7 @@ func Open(path string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	return &Store{db: db, path: path, w: newCommitter(db)}, nil
 }
 
 // initSchema creates every bucket and checks or records the version.
@@ -116,8 +113,10 @@ func initSchema(tx *bbolt.Tx) error {
 	return putJSON(meta, []byte(metaSchema), schemaVersion)
 }
 
-// Close releases the file and its lock. It waits for running transactions.
+// Close commits the writes already queued, then releases the file and its
+// lock. Writes after Close fail with ErrClosed.
 func (s *Store) Close() error {
+	s.w.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -127,33 +126,9 @@ func (s *Store) Close() error {
 // Path is the database file, for status and diagnostics.
 func (s *Store) Path() string { return s.path }
 
-// write runs fn in a write transaction and commits the counters it
-// changed. fn may run more than once (see Batch), so it must derive
-// everything from tx and its arguments.
-//
-// A lone writer gets db.Update and commits at once. Writers that arrive
-// while another is in flight (a burst of webhook POSTs) go through
-// db.Batch, which gathers them into one transaction and one fsync. Always
-// using Batch would make every sequential write (the poller stores one
-// conversation at a time) wait out MaxBatchDelay for company that never
-// comes.
-func (s *Store) write(fn func(*txn) error) error {
-	run := func(tx *bbolt.Tx) error {
-		t, err := newTxn(tx)
-		if err != nil {
-			return err
-		}
-		if err := fn(t); err != nil {
-			return err
-		}
-		return t.flush()
-	}
-	defer s.writers.Add(-1)
-	if s.writers.Add(1) == 1 {
-		return s.db.Update(run)
-	}
-	return s.db.Batch(run)
-}
+// write runs fn in a write transaction shared with the writes queued
+// beside it (see committer) and returns once that transaction committed.
+func (s *Store) write(fn func(*txn) error) error { return s.w.write(fn) }
 
 // getJSON decodes the value at key into v; ok is false when there is none.
 func getJSON(b *bbolt.Bucket, key []byte, v any) (ok bool, err error) {

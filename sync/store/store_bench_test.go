@@ -203,7 +203,7 @@ func BenchmarkApplyMessage(b *testing.B) {
 }
 
 // BenchmarkApplyParallel is a burst of webhook POSTs, 64 concurrent
-// callers: Batch folds them into shared commits, so ns/op falls well
+// callers: group commit folds them into shared transactions, so ns/op falls well
 // below one fsync.
 func BenchmarkApplyParallel(b *testing.B) {
 	s := openFixture(b)

@@ -16,7 +16,7 @@ const maxIDLen = 1024
 
 // validate checks every ID Apply will turn into a key, before the write
 // transaction starts: a bad record fails the whole Changes up front, and
-// never fails (and so re-runs) a shared Batch.
+// never fails (and so re-runs) a shared group commit.
 func (ch Changes) validate() error {
 	for i, p := range ch.Pages {
 		if err := checkID("pages", i, "ID", p.ID); err != nil {
