@@ -4,8 +4,9 @@
 # Usage: scripts/deps.sh GROUP...
 #   test   packages for `make test`: a private D-Bus session bus and
 #          gnome-keyring, so the real-keyring tests in sync/secrets run
-#          against a real Secret Service (see scripts/with-keyring.sh)
-#   run    packages for `make run` (currently the same keyring set)
+#          against a real Secret Service (see scripts/with-keyring.sh),
+#          and Debian's chromium for the browser sign-in tests
+#   run    packages for `make run` (the keyring set)
 #   bench  packages for `make bench` (currently the same keyring set)
 #   ui     build/run packages for the Fyne UI (cgo + OpenGL/X11) and Xvfb
 #          for headless screenshots; not part of test/run yet
@@ -24,6 +25,9 @@ set -euo pipefail
 # with it present godbus would "autolaunch" a stray session bus (that never
 # exits) whenever a process has no DBUS_SESSION_BUS_ADDRESS.
 keyring_pkgs=(dbus-daemon dbus-bin gnome-keyring)
+# chromium: the sign-in tests drive Facebook's and Shopify's consent pages
+#           (served by the fakes) in a real headless browser.
+browser_pkgs=(chromium)
 # ui: what Fyne's GLFW driver needs to build with cgo (gcc, libc6-dev and
 # the GL/X11 headers) plus xvfb for a headless window in tests/screenshots.
 ui_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xvfb)
@@ -38,7 +42,8 @@ usage() {
 want=()
 for group in "$@"; do
 	case "$group" in
-	test | run | bench) want+=("${keyring_pkgs[@]}") ;;
+	test) want+=("${keyring_pkgs[@]}" "${browser_pkgs[@]}") ;;
+	run | bench) want+=("${keyring_pkgs[@]}") ;;
 	ui) want+=("${ui_pkgs[@]}") ;;
 	-h | --help) usage ;;
 	*)
