@@ -25,6 +25,10 @@ const (
 	ShopifyClientID     Name = "shopify-client-id"
 	ShopifyClientSecret Name = "shopify-client-secret"
 	NgrokAuthtoken      Name = "ngrok-authtoken"
+	// ShopifyToken is the shop's Admin API token. `connect shopify` stores
+	// it as JSON with its refresh token and expiry; a merchant may also
+	// paste a plain access token for an app that has one.
+	ShopifyToken Name = "shopify-token"
 )
 
 // pageTokenPrefix starts the name of a Facebook Page access token; the
@@ -43,6 +47,7 @@ var fixedNames = []Name{
 	ShopifyClientID,
 	ShopifyClientSecret,
 	NgrokAuthtoken,
+	ShopifyToken,
 }
 
 // ErrInvalidName is wrapped by the error of ParseName, and of Store methods

@@ -20,11 +20,12 @@ func TestParseName(t *testing.T) {
 		{in: "shopify-client-id", want: secrets.ShopifyClientID},
 		{in: "shopify-client-secret", want: secrets.ShopifyClientSecret},
 		{in: "ngrok-authtoken", want: secrets.NgrokAuthtoken},
+		{in: "shopify-token", want: secrets.ShopifyToken},
 		{in: "facebook-page-token:1234567890", want: secrets.PageToken("1234567890")},
 		{in: "facebook-page-token:0", want: "facebook-page-token:0"},
 		{in: "facebook-page-token:" + strings.Repeat("9", 32), want: secrets.Name("facebook-page-token:" + strings.Repeat("9", 32))},
 
-		{in: "", wantErr: "not one of facebook-app-id, facebook-app-secret, facebook-verify-token, shopify-client-id, shopify-client-secret, ngrok-authtoken, facebook-page-token:<PAGE_ID>"},
+		{in: "", wantErr: "not one of facebook-app-id, facebook-app-secret, facebook-verify-token, shopify-client-id, shopify-client-secret, ngrok-authtoken, shopify-token, facebook-page-token:<PAGE_ID>"},
 		{in: "facebook-app-ID", wantErr: "not one of"},
 		{in: " facebook-app-id", wantErr: "not one of"},
 		{in: "facebook-app-id ", wantErr: "not one of"},
