@@ -251,8 +251,20 @@ func TestServeStoresWebhooksAndCatchesUp(t *testing.T) {
 	for !strings.Contains(stderr.String(), "polled page") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
+	// While it runs, status reports the running engine instead of failing.
+	var running runningReport
+	h.jsonOf(&running, "status", "--json")
+	if running.Running.PID == 0 || !strings.HasSuffix(running.Running.Webhooks, FacebookWebhookPath) {
+		t.Errorf("status while serving: %+v", running)
+	}
+	if r := h.run("", "conversations"); r.code != ExitRunning {
+		t.Errorf("conversations while serving: exit %d, want %d", r.code, ExitRunning)
+	}
 	if code := stop(); code != ExitOK {
 		t.Fatalf("serve exit %d\n%s", code, stderr.String())
+	}
+	if _, ok, _ := (config{dataDir: h.env[EnvDataDir]}).readRunState(); ok {
+		t.Error("serve left its run state behind")
 	}
 
 	var out messagesOutput

@@ -125,9 +125,18 @@ func serve(ctx context.Context, e *env, st *store.Store, listen string, at engin
 	if err := sched.Start(ctx); err != nil {
 		log.Warn("catch-up poll", "err", err)
 	}
+	rs := runState{PID: os.Getpid(), Started: time.Now(), Listen: "http://" + ln.Addr().String(), Webhooks: "off: facebook-app-secret and facebook-verify-token are not both set"}
+	if webhooks != nil {
+		rs.Webhooks = "on at " + rs.Listen + FacebookWebhookPath
+	}
 	if next, err := sched.NextRun(); err == nil {
+		rs.NextPoll = next
 		log.Info("daily poll scheduled", "next", next.Format(time.RFC3339))
 	}
+	if err := e.cfg.writeRunState(rs); err != nil {
+		log.Warn("status will not see this engine", "err", err)
+	}
+	defer e.cfg.removeRunState()
 
 	syncNow := make(chan os.Signal, 1)
 	signal.Notify(syncNow, syscall.SIGUSR1)

@@ -50,6 +50,13 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 		return usagef("status: unexpected argument %q", fs.Arg(0))
 	}
 	st, err := e.cfg.openStore()
+	if errors.Is(err, store.ErrLocked) {
+		// The engine is running and holds the database: report what it
+		// published about itself.
+		if rs, ok, rerr := e.cfg.readRunState(); rerr == nil && ok {
+			return printRunning(e, o.json, rs)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -95,6 +102,33 @@ func buildStatus(ctx context.Context, cfg config, st *store.Store) (statusReport
 		})
 	}
 	return rep, nil
+}
+
+// runningReport is status's output while the engine runs.
+type runningReport struct {
+	DataDir string   `json:"data_dir"`
+	Running runState `json:"running"`
+}
+
+func printRunning(e *env, asJSON bool, rs runState) error {
+	if asJSON {
+		return writeJSON(e.Stdout, runningReport{DataDir: e.cfg.dataDir, Running: rs})
+	}
+	w := e.Stdout
+	fmt.Fprintf(w, "Data:      %s\n", e.cfg.dataDir)
+	fmt.Fprintf(w, "Running:   pid %d since %s, listening on %s\n", rs.PID, when(rs.Started), rs.Listen)
+	if rs.PublicURL != "" {
+		fmt.Fprintf(w, "Public:    %s\n", rs.PublicURL)
+	}
+	if rs.Tunnel != "" {
+		fmt.Fprintf(w, "Tunnel:    %s\n", rs.Tunnel)
+	}
+	fmt.Fprintf(w, "Webhooks:  %s\n", rs.Webhooks)
+	if !rs.NextPoll.IsZero() {
+		fmt.Fprintf(w, "Next poll: %s\n", when(rs.NextPoll))
+	}
+	fmt.Fprintln(w, "(the running engine holds the database; stop it for pages and counts)")
+	return nil
 }
 
 // presence says whether the keychain holds n without ever reading the
