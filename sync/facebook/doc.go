@@ -8,6 +8,11 @@
 //     limit block when clients keep calling, so the caller (the engine) owns
 //     every retry decision, and the Client only refuses to send calls while
 //     Meta has said it is blocked.
+//   - The Login pieces (DialogURL, ParseCallback, ExchangeCode,
+//     LongLivedToken, Accounts, DebugToken, CheckGrant, SubscribeApp) turn
+//     the merchant's consent into page tokens and point the app's webhooks
+//     at the current public URL. Failures the merchant can fix are
+//     *LoginError values with a UserMessage.
 //   - NewWebhookHandler verifies, parses and hands deliveries to a Sink, and
 //     acknowledges them only once the Sink has committed them, because
 //     Messenger webhook history cannot be fetched again later.

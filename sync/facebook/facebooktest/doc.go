@@ -22,5 +22,16 @@
 //   - Cursors are opaque strings naming the edge item they follow, so new
 //     items arriving between pages neither repeat nor skip older ones.
 //
+// The same Server also plays www.facebook.com for the manual Login flow
+// (point the client's Graph and web base URLs at URL): SetApp registers the
+// app and its redirect URIs, AddUser the merchant and the Pages /me/accounts
+// lists, and GET /vX.Y/dialog/oauth renders an HTML consent page whose Allow
+// and Cancel links redirect to the app like Meta's dialog (Authorize follows
+// them without a browser; SetConsent makes the page click itself for
+// headless browser tests). Codes are single-use, bound to client_id and
+// redirect_uri, and expire after CodeLifetime; /oauth/access_token,
+// /debug_token and POST /{app-id}/subscriptions answer Meta's error codes
+// (1, 101, 100/36007-36009, 190, 2200).
+//
 // The Server is safe for concurrent use.
 package facebooktest

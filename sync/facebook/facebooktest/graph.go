@@ -68,6 +68,9 @@ func (s *Server) answer(r *http.Request, token string, formErr error) (any, *gra
 		e := badParam("(#100) The request parameters could not be parsed")
 		return nil, &e
 	}
+	if body, gerr, ok := s.loginAnswer(r, token, path); ok {
+		return body, gerr
+	}
 	pageID, gerr := s.authenticate(r, token)
 	if gerr != nil {
 		return nil, gerr
@@ -235,7 +238,7 @@ func (s *Server) subscribedApps(r *http.Request, p *page) (any, *graphError) {
 			data = append(data, map[string]any{
 				"link":              "https://merchant-inbox.example/",
 				"name":              "Merchant Inbox (fake)",
-				"id":                fakeAppID,
+				"id":                s.appID(),
 				"subscribed_fields": slices.Clone(p.subscribed),
 			})
 		}

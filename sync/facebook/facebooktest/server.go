@@ -38,11 +38,13 @@ type Server struct {
 	headers     map[string]string // sent on every response
 	seq         int
 	traces      int
+	login       loginState // Facebook Login, app and user-token state (oauth.go)
 }
 
 type page struct {
 	id, name, category string
 	subscribed         []string // nil: the app is not subscribed
+	token              string   // latest token given to AddPage, listed by /me/accounts
 }
 
 type conversation struct {
@@ -71,7 +73,8 @@ type FakeAttachment struct {
 }
 
 // Request is one request the fake received. Secrets are redacted: the
-// access_token value reads "REDACTED" wherever it appeared.
+// values of access_token, client_secret, code, fb_exchange_token,
+// input_token and verify_token read "REDACTED" wherever they appeared.
 type Request struct {
 	Method string
 	Path   string     // as received, version prefix included
@@ -116,6 +119,7 @@ func (s *Server) AddPage(id, name, category, token string) {
 	p.name, p.category = name, category
 	if token != "" {
 		s.tokens[token] = id
+		p.token = token
 	}
 }
 
@@ -288,11 +292,14 @@ func cloneValues(v url.Values) url.Values {
 	return out
 }
 
-// redacted copies v with access_token values replaced.
+// secretParams are the parameters whose values Requests never shows.
+var secretParams = []string{"access_token", "client_secret", "code", "fb_exchange_token", "input_token", "verify_token"}
+
+// redacted copies v with the values of secretParams replaced.
 func redacted(v url.Values) url.Values {
 	out := cloneValues(v)
 	for k := range out {
-		if k == "access_token" {
+		if slices.Contains(secretParams, k) {
 			for i := range out[k] {
 				out[k][i] = "REDACTED"
 			}
@@ -310,6 +317,10 @@ type response struct {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveDialog(w, r) {
+		return
+	}
+	r = s.verifyCallback(r)
 	resp := s.handle(r)
 	for k, vs := range resp.header {
 		w.Header()[k] = vs
