@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -20,6 +22,20 @@ import (
 //	reactions  mid                                     -> Reaction (pending)
 //	sync       pageID                                  -> SyncState
 //	meta       "schema" | "stats" | "last_full_poll"   -> JSON
+//
+// What the merchant connected, and the Shopify side:
+//
+//	connections         provider                       -> Connection
+//	shop                myshopifyDomain                -> Shop (at most one)
+//	products            productID                      -> Product
+//	product_titles      titleKey(Title) 0 productID    -> (empty)
+//	product_tombs       productID                      -> deletion time
+//	shopify_hooks       webhookID                      -> time first seen
+//	shopify_hook_times  stamp(seen) webhookID          -> (empty)
+//
+// product_titles lists the catalogue in display order (see titleKey);
+// shopify_hook_times lets the dedupe record be pruned oldest first
+// without reading the ids that stay.
 //
 // IDs never contain sep (validate rejects them), so "page 0" is never a
 // prefix of another page's range and a psid can be cut out of a recent key
@@ -41,6 +57,14 @@ const (
 	bucketMids      = "mids"
 	bucketReactions = "reactions"
 	bucketSync      = "sync"
+
+	bucketConns            = "connections"
+	bucketShop             = "shop"
+	bucketProducts         = "products"
+	bucketProductTitles    = "product_titles"
+	bucketProductTombs     = "product_tombs"
+	bucketShopifyHooks     = "shopify_hooks"
+	bucketShopifyHookTimes = "shopify_hook_times"
 )
 
 // Keys in the meta bucket.
@@ -116,4 +140,42 @@ func prefixEnd(prefix []byte) []byte {
 	end := append([]byte(nil), prefix...)
 	end[len(end)-1]++
 	return end
+}
+
+// maxTitleKey bounds the title part of a product_titles key. Shopify
+// titles are at most 255 characters (1020 bytes), so this never cuts a
+// real one; it keeps a hostile one far from bbolt's 32 KiB key limit.
+const maxTitleKey = 1024
+
+// titleKey orders the catalogue as Products lists it: by title, case
+// folded, then by id. NUL bytes are dropped from the title so sep still
+// ends it, which is what makes a title sort before every longer title it
+// is a prefix of ("Mug" before "Mug XL"), and lets the id be cut out after
+// the last sep.
+func titleKey(title, id string) []byte {
+	t := strings.ReplaceAll(strings.ToLower(title), "\x00", "")
+	if len(t) > maxTitleKey {
+		t = t[:maxTitleKey]
+	}
+	k := make([]byte, 0, len(t)+1+len(id))
+	k = append(k, t...)
+	k = append(k, sep)
+	return append(k, id...)
+}
+
+// titleKeyID returns the product id of a product_titles key.
+func titleKeyID(k []byte) (string, bool) {
+	i := bytes.LastIndexByte(k, sep)
+	if i < 0 {
+		return "", false
+	}
+	return string(k[i+1:]), true
+}
+
+// hookTimeKey orders seen webhook ids by the time they were seen. The
+// stamp has a fixed width, so no separator is needed before the id.
+func hookTimeKey(seen time.Time, webhookID string) []byte {
+	k := make([]byte, 0, stampLen+len(webhookID))
+	k = binary.BigEndian.AppendUint64(k, stamp(seen))
+	return append(k, webhookID...)
 }

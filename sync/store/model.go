@@ -111,4 +111,6 @@ type Stats struct {
 	Pages         int `json:"pages"`
 	Conversations int `json:"conversations"`
 	Messages      int `json:"messages"`
+	// Products counts the Shopify catalogue (not its tombstones).
+	Products int `json:"products"`
 }

@@ -1,5 +1,6 @@
 // Package store is the local record of truth: pages, conversations,
-// messages and sync state in one bbolt file.
+// messages and sync state, plus what the merchant connected and the
+// Shopify shop and catalogue, in one bbolt file.
 //
 // Webhooks and polls both write through Apply, whose merge rules make the
 // two sources agree: a message seen by both is stored once, and applying
@@ -95,6 +96,11 @@ func initSchema(tx *bbolt.Tx) error {
 	for _, name := range []string{
 		bucketMeta, bucketPages, bucketConvs, bucketConvIDs, bucketRecent,
 		bucketMsgs, bucketMids, bucketReactions, bucketSync,
+		// Added after schema 1 shipped without changing it: they are
+		// created here on the first Open by a binary that knows them,
+		// and an older binary never looks at them.
+		bucketConns, bucketShop, bucketProducts, bucketProductTitles,
+		bucketProductTombs, bucketShopifyHooks, bucketShopifyHookTimes,
 	} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)

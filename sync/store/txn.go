@@ -11,6 +11,9 @@ import (
 // buckets are the handles of one transaction.
 type buckets struct {
 	meta, pages, convs, convIDs, recent, msgs, mids, reactions, sync *bbolt.Bucket
+
+	// Connections, the Shopify shop and catalogue, and webhook dedupe.
+	conns, shop, products, productTitles, productTombs, shopifyHooks, shopifyHookTimes *bbolt.Bucket
 }
 
 func bucketsOf(tx *bbolt.Tx) (buckets, error) {
@@ -22,6 +25,9 @@ func bucketsOf(tx *bbolt.Tx) (buckets, error) {
 		{bucketMeta, &b.meta}, {bucketPages, &b.pages}, {bucketConvs, &b.convs},
 		{bucketConvIDs, &b.convIDs}, {bucketRecent, &b.recent}, {bucketMsgs, &b.msgs},
 		{bucketMids, &b.mids}, {bucketReactions, &b.reactions}, {bucketSync, &b.sync},
+		{bucketConns, &b.conns}, {bucketShop, &b.shop}, {bucketProducts, &b.products},
+		{bucketProductTitles, &b.productTitles}, {bucketProductTombs, &b.productTombs},
+		{bucketShopifyHooks, &b.shopifyHooks}, {bucketShopifyHookTimes, &b.shopifyHookTimes},
 	} {
 		if *x.dst = tx.Bucket([]byte(x.name)); *x.dst == nil {
 			return b, fmt.Errorf("store: bucket %s missing", x.name)
