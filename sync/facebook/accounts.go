@@ -168,3 +168,17 @@ func CheckGrant(info TokenInfo, accounts []Account, required []string) error {
 	}
 	return nil
 }
+
+// Me reads who the user token belongs to (GET /me?fields=id,name), so the
+// app can say whom it is connected as.
+func (c *Client) Me(ctx context.Context, userToken string) (Participant, error) {
+	u, err := c.endpoint(url.Values{"fields": {"id,name"}}, "me")
+	if err != nil {
+		return Participant{}, err
+	}
+	var w wireParticipant
+	if err := c.do(ctx, http.MethodGet, u, userToken, nil, &w); err != nil {
+		return Participant{}, err
+	}
+	return w.participant(), nil
+}

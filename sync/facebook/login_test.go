@@ -764,3 +764,19 @@ func TestUserMessages(t *testing.T) {
 		t.Errorf("timeout message = %q", msg)
 	}
 }
+
+func TestMeNamesTheUser(t *testing.T) {
+	fake, c := loginFake(t, 1)
+	tok, err := c.ExchangeCode(t.Context(), loginAppID, loginSecret, redirectURI, login(t, fake))
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := c.Me(t.Context(), tok.AccessToken)
+	if err != nil || me.Name != "Ann Merchant" || me.ID != facebooktest.UserID("Ann Merchant") {
+		t.Fatalf("Me = %+v, %v", me, err)
+	}
+	fake.KillToken(tok.AccessToken, 463)
+	if _, err := c.Me(t.Context(), tok.AccessToken); !errors.Is(err, facebook.ErrTokenInvalid) {
+		t.Errorf("Me with a dead token: %v", err)
+	}
+}
