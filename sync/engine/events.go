@@ -10,6 +10,8 @@ const (
 	PageChanged
 	// PollFinished: a poll ended (successfully or not); the whole view may be stale.
 	PollFinished
+	// CatalogueChanged: the shop's products or details changed.
+	CatalogueChanged
 )
 
 func (k EventKind) String() string {
@@ -20,6 +22,8 @@ func (k EventKind) String() string {
 		return "page-changed"
 	case PollFinished:
 		return "poll-finished"
+	case CatalogueChanged:
+		return "catalogue-changed"
 	}
 	return "unknown"
 }

@@ -1,0 +1,154 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/shopify"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+// Shopify webhook topics the app subscribes to through the API. The three
+// compliance topics are configured in the app's settings on Shopify's
+// side, not by API, but arrive at the same endpoint.
+func ShopifyTopics() []string {
+	return []string{"products/create", "products/update", "products/delete", "app/uninstalled"}
+}
+
+// TokenDeleter removes a secret from the keychain.
+type TokenDeleter interface {
+	Delete(ctx context.Context, name secrets.Name) error
+}
+
+// ShopifySinkOptions configures a ShopifySink. Store, Shop and Tokens are
+// required.
+type ShopifySinkOptions struct {
+	Store  *store.Store
+	Shop   string // the connected shop, name.myshopify.com
+	Tokens TokenDeleter
+	Logger *slog.Logger
+	Notify func(Event)
+	Now    func() time.Time
+}
+
+// ShopifySink stores verified Shopify webhook deliveries. Each delivery is
+// applied at most once (deduplicated on X-Shopify-Webhook-Id in the same
+// transaction as its change) and committed before the handler answers.
+type ShopifySink struct{ o ShopifySinkOptions }
+
+// NewShopifySink returns a ShopifySink.
+func NewShopifySink(o ShopifySinkOptions) *ShopifySink {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Notify == nil {
+		o.Notify = func(Event) {}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &ShopifySink{o: o}
+}
+
+// HandleShopify applies one delivery. Topics the app does not act on, and
+// deliveries for another shop, are logged and acknowledged.
+func (s *ShopifySink) HandleShopify(ctx context.Context, d shopify.Delivery) error {
+	if d.Shop != s.o.Shop {
+		s.o.Logger.Warn("shopify webhook for another shop; ignored", "shop", d.Shop, "topic", d.Topic)
+		return nil
+	}
+	at := d.TriggeredAt
+	if at.IsZero() {
+		at = s.o.Now()
+	}
+	ch, dropToken, err := s.change(ctx, d, at)
+	if err != nil {
+		return err
+	}
+	dup, err := s.o.Store.ApplyShopifyWebhook(ctx, d.WebhookID, at, ch)
+	if err != nil {
+		return fmt.Errorf("shopify %s: %w", d.Topic, err)
+	}
+	if dup {
+		s.o.Logger.Info("shopify webhook redelivered; already applied", "topic", d.Topic)
+	}
+	if dropToken {
+		// After the commit: the record says why the shop is disconnected
+		// even if the keychain is unreachable now. Idempotent: a repeated
+		// app/uninstalled finds nothing to delete.
+		if err := s.o.Tokens.Delete(ctx, secrets.ShopifyToken); err != nil && !errors.Is(err, secrets.ErrNotFound) {
+			s.o.Logger.Warn("could not remove the shopify token from the keychain", "err", err)
+		}
+	}
+	s.o.Notify(Event{Kind: CatalogueChanged})
+	return nil
+}
+
+// change maps a delivery onto a store change, and says whether the shop's
+// token must go.
+func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Time) (store.ShopifyChange, bool, error) {
+	var ch store.ShopifyChange
+	switch d.Topic {
+	case "products/create", "products/update":
+		p, err := shopify.ParseProductWebhook(d.Body)
+		if err != nil {
+			return ch, false, err
+		}
+		sp := storeProduct(p)
+		if sp.URL == "" {
+			// Webhook payloads carry no storefront URL; keep the one the
+			// last poll read.
+			if old, err := s.o.Store.Product(ctx, sp.ID); err == nil {
+				sp.URL = old.URL
+			}
+		}
+		ch.Upsert = []store.Product{sp}
+	case "products/delete":
+		id, err := shopify.ParseProductDelete(d.Body)
+		if err != nil {
+			return ch, false, err
+		}
+		ch.Delete, ch.DeletedAt = []string{id}, at
+	case "app/uninstalled":
+		c := s.connection(ctx)
+		c.Disconnected, c.DisconnectedAt, c.Note = true, at, "the app was uninstalled from the shop"
+		ch.Connection = &c
+		return ch, true, nil
+	case "shop/redact":
+		if _, err := shopify.ParseShopRedact(d.Body); err != nil {
+			return ch, false, err
+		}
+		ch.EraseShop = true
+		c := s.connection(ctx)
+		c.Disconnected, c.DisconnectedAt, c.Note = true, at, "Shopify asked to erase the shop's data (shop/redact); it was erased"
+		ch.Connection = &c
+		return ch, true, nil
+	case "customers/redact":
+		// The app keeps no Shopify customer records (only the catalogue),
+		// so there is nothing to erase; parsing proves the payload is sane.
+		if _, err := shopify.ParseCustomerRedact(d.Body); err != nil {
+			return ch, false, err
+		}
+		s.o.Logger.Info("shopify customers/redact: no customer data is kept for the shop")
+	case "customers/data_request":
+		if _, err := shopify.ParseCustomerDataRequest(d.Body); err != nil {
+			return ch, false, err
+		}
+		s.o.Logger.Info("shopify customers/data_request: no customer data is kept for the shop")
+	default:
+		s.o.Logger.Info("shopify webhook topic not handled; acknowledged", "topic", d.Topic)
+	}
+	return ch, false, nil
+}
+
+func (s *ShopifySink) connection(ctx context.Context) store.Connection {
+	c, err := s.o.Store.Connection(ctx, store.ProviderShopify)
+	if err != nil {
+		c = store.Connection{Provider: store.ProviderShopify, Account: s.o.Shop}
+	}
+	return c
+}
