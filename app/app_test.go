@@ -147,7 +147,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"secrets", "set", "facebook-app-secret"}, "", ExitUsage, "no value on standard input"},
 		{[]string{"secrets", "rotate", "facebook-app-secret"}, "", ExitUsage, "unknown action"},
 		{[]string{"serve", "--poll-at", "25:00"}, "", ExitUsage, "HH:MM"},
-		{[]string{"serve"}, "", ExitUsage, "--no-tunnel"},
+		{[]string{"serve", "--tunnel", "pigeon"}, "", ExitUsage, "--tunnel must be ngrok or loopback"},
+		{[]string{"connect", "myspace"}, "", ExitUsage, "unknown provider"},
+		{[]string{"connect", "shopify"}, "", ExitUsage, "--shop NAME is required"},
+		{[]string{"connect", "shopify", "--shop", "evil.com"}, "", ExitUsage, "shop"},
+		{[]string{"disconnect"}, "", ExitUsage, "want 'facebook' or 'shopify'"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -254,7 +258,7 @@ func TestServeStoresWebhooksAndCatchesUp(t *testing.T) {
 	// While it runs, status reports the running engine instead of failing.
 	var running runningReport
 	h.jsonOf(&running, "status", "--json")
-	if running.Running.PID == 0 || !strings.HasSuffix(running.Running.Webhooks, FacebookWebhookPath) {
+	if running.Running.PID == 0 || !strings.Contains(running.Running.Webhooks, "facebook on") || running.Running.NextPoll.IsZero() {
 		t.Errorf("status while serving: %+v", running)
 	}
 	if r := h.run("", "conversations"); r.code != ExitRunning {

@@ -14,31 +14,34 @@ import (
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/engine"
-	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
-const serveUsage = `serve [--listen ADDR] [--no-tunnel] [--poll-at HH:MM]
+const serveUsage = `serve [--listen ADDR] [--no-tunnel | --domain NAME] [--poll-at HH:MM]
 
-Runs the engine headless until SIGINT or SIGTERM: the Facebook webhook
-endpoint at /webhooks/facebook, the daily poll, and a catch-up poll at start
-when the last one is more than a day old. SIGUSR1 runs a poll now.`
-
-// FacebookWebhookPath is where Meta delivers webhooks on the listener.
-const FacebookWebhookPath = "/webhooks/facebook"
+Runs the engine headless until SIGINT or SIGTERM: the webhook endpoints
+(/webhooks/facebook, /webhooks/shopify) on --listen and, with an ngrok
+authtoken in the keychain, on a public ngrok URL; the daily poll; and a
+catch-up poll at start when the last one is more than a day old. Each time
+the tunnel (re)connects, the URL is registered with Meta and Shopify, every
+page is subscribed again and a catch-up poll runs. SIGUSR1 polls now.`
 
 type serveOptions struct {
 	listen   string
 	noTunnel bool
+	tunnel   string
+	domain   string
 	pollAt   string
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	var o serveOptions
 	fs := e.flags("serve", serveUsage)
-	fs.StringVar(&o.listen, "listen", "127.0.0.1:8765", "serve webhooks on this `ADDR` (host:port)")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:8765", "also serve webhooks on this local `ADDR` (host:port)")
 	fs.BoolVar(&o.noTunnel, "no-tunnel", false, "do not open the ngrok tunnel; serve on --listen only")
+	fs.StringVar(&o.domain, "domain", "", "ngrok static `domain` (e.g. my-shop.ngrok.app); default: a new URL on each connect")
+	fs.StringVar(&o.tunnel, "tunnel", "ngrok", "tunnel `kind`: ngrok, or loopback (a second local port standing in for the public URL; for tests)")
 	fs.StringVar(&o.pollAt, "poll-at", "09:00", "local `time` of the daily poll")
 	if err := parse(e, fs, args); err != nil {
 		return err
@@ -50,69 +53,46 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if !o.noTunnel {
-		return usagef("serve: the ngrok tunnel is not available in this version; run with --no-tunnel")
+	if o.tunnel != "ngrok" && o.tunnel != "loopback" {
+		return usagef("serve: --tunnel must be ngrok or loopback")
 	}
 	st, err := e.cfg.openStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return serve(ctx, e, st, o.listen, at)
+	return serve(ctx, e, st, o, at)
 }
 
-func serve(ctx context.Context, e *env, st *store.Store, listen string, at engine.TimeOfDay) error {
+func serve(ctx context.Context, e *env, st *store.Store, o serveOptions, at engine.TimeOfDay) error {
 	log := slog.New(slog.NewTextHandler(e.Stderr, nil))
 	e.log = log
-	sec := e.cfg.secrets()
-	appSecret, err := optionalSecret(ctx, sec, secrets.FacebookAppSecret)
+	parts, err := e.assemble(ctx, st)
 	if err != nil {
 		return err
 	}
-	verifyToken, err := optionalSecret(ctx, sec, secrets.FacebookVerifyToken)
-	if err != nil {
-		return err
-	}
-	poller := e.newPoller(st, appSecret)
-	var refreshes sync.WaitGroup
-	defer refreshes.Wait()
-	ingester := engine.NewIngester(engine.IngesterOptions{
-		Store:  st,
-		Logger: log,
-		PageChanged: func(pageID string) {
-			refreshes.Go(func() {
-				if err := poller.RefreshPage(ctx, pageID); err != nil {
-					log.Warn("refresh page after webhook", "page", pageID, "err", err)
-				}
-			})
-		},
-	})
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	webhooks := webhookHandler(appSecret, verifyToken, ingester, log)
-	if webhooks != nil {
-		mux.Handle(FacebookWebhookPath, webhooks)
-	}
+	var background sync.WaitGroup
+	defer background.Wait()
 
-	ln, err := net.Listen("tcp", listen)
+	routes, status := webhookRoutes(ctx, e, parts, &background)
+	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
-		return fmt.Errorf("listen on %s (is another program using the port? choose one with --listen): %w", listen, err)
+		return fmt.Errorf("listen on %s (is another program using the port? choose one with --listen): %w", o.listen, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	srv := &http.Server{Handler: routes, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	fmt.Fprintf(e.Stdout, "listening on http://%s\n", ln.Addr())
-	if webhooks != nil {
-		fmt.Fprintf(e.Stdout, "facebook webhooks: http://%s%s\n", ln.Addr(), FacebookWebhookPath)
+	local := "http://" + ln.Addr().String()
+	fmt.Fprintf(e.Stdout, "listening on %s\n", local)
+	for _, r := range status {
+		fmt.Fprintf(e.Stdout, "%s webhooks: %s%s\n", r.provider, local, r.path)
 	}
 
 	sched, err := engine.NewScheduler(ctx, engine.SchedulerOptions{
 		Poll: func(ctx context.Context) error {
-			rep, err := poller.Poll(ctx)
-			for _, p := range rep.Pages {
-				log.Info("polled page", "page", p.PageID, "conversations", p.Conversations, "messages", p.Messages, "err", p.Err)
-			}
-			return errors.Join(err, rep.Err())
+			rep, err := parts.pollAll(ctx)
+			logPoll(log, rep)
+			return errors.Join(err, rep.err())
 		},
 		LastPoll: st.LastFullPoll,
 		DailyAt:  at,
@@ -122,21 +102,21 @@ func serve(ctx context.Context, e *env, st *store.Store, listen string, at engin
 		_ = srv.Close()
 		return err
 	}
+	state := newServeState(e, runState{PID: os.Getpid(), Started: time.Now(), Listen: local, Webhooks: webhooksSummary(parts)}, log)
+	defer e.cfg.removeRunState()
 	if err := sched.Start(ctx); err != nil {
 		log.Warn("catch-up poll", "err", err)
 	}
-	rs := runState{PID: os.Getpid(), Started: time.Now(), Listen: "http://" + ln.Addr().String(), Webhooks: "off: facebook-app-secret and facebook-verify-token are not both set"}
-	if webhooks != nil {
-		rs.Webhooks = "on at " + rs.Listen + FacebookWebhookPath
-	}
 	if next, err := sched.NextRun(); err == nil {
-		rs.NextPoll = next
+		state.update(func(rs *runState) { rs.NextPoll = next })
 		log.Info("daily poll scheduled", "next", next.Format(time.RFC3339))
 	}
-	if err := e.cfg.writeRunState(rs); err != nil {
-		log.Warn("status will not see this engine", "err", err)
+	if !o.noTunnel {
+		if err := startTunnel(ctx, e, o, parts, routes, sched, state, &background); err != nil {
+			log.Warn("webhooks only on the local address", "reason", err)
+			state.update(func(rs *runState) { rs.Tunnel = "off: " + err.Error() })
+		}
 	}
-	defer e.cfg.removeRunState()
 
 	syncNow := make(chan os.Signal, 1)
 	signal.Notify(syncNow, syscall.SIGUSR1)
@@ -166,18 +146,61 @@ loop:
 	return err
 }
 
-// webhookHandler returns the Facebook webhook handler, or nil (webhooks
-// off, polling only) when the keychain lacks the app secret or the verify
-// token: without them no delivery can be verified.
-func webhookHandler(appSecret, verifyToken string, sink facebook.Sink, log *slog.Logger) http.Handler {
-	if appSecret == "" || verifyToken == "" {
-		log.Warn("facebook webhooks off: set facebook-app-secret and facebook-verify-token with 'merchant-inbox secrets set'; polling only")
-		return nil
+// startTunnel opens the public endpoint in the background when an ngrok
+// authtoken is stored (or --tunnel loopback stands in for it).
+func startTunnel(ctx context.Context, e *env, o serveOptions, parts *engineParts, routes http.Handler,
+	sched *engine.Scheduler, state *serveState, background *sync.WaitGroup) error {
+	opener, err := e.opener(ctx, o)
+	if err != nil {
+		return err
 	}
-	return facebook.NewWebhookHandler(facebook.HandlerOptions{
-		AppSecret:   appSecret,
-		VerifyToken: verifyToken,
-		Sink:        sink,
-		Logger:      log,
+	announcer := engine.NewAnnouncer(engine.AnnouncerOptions{
+		Store:    parts.st,
+		Tokens:   parts.secrets,
+		Facebook: e.cfg.graph(parts.fbAppSecret),
+		Shopify:  parts.shopifyHooks(e),
+		CatchUp: func() {
+			if err := sched.SyncNow(); err != nil {
+				e.log.Warn("catch-up poll", "err", err)
+			}
+		},
+		Logger: e.log,
 	})
+	sup := newSupervisor(opener, routes, announcer, state, e.log)
+	background.Go(func() {
+		if err := sup.Run(ctx); err != nil {
+			e.log.Error("tunnel stopped", "err", err)
+			state.update(func(rs *runState) { rs.Tunnel = "stopped: " + err.Error() })
+		}
+	})
+	return nil
+}
+
+// webhooksSummary says which webhook endpoints can verify deliveries.
+func webhooksSummary(p *engineParts) string {
+	fb, sh := "off (needs facebook-app-secret and facebook-verify-token)", "not connected"
+	if p.fbAppSecret != "" && p.fbVerifyToken != "" {
+		fb = "on"
+	}
+	if p.shop != "" {
+		sh = "off (needs shopify-client-secret)"
+		if p.shopifySecret != "" {
+			sh = "on"
+		}
+	}
+	return "facebook " + fb + "; shopify " + sh
+}
+
+func logPoll(log *slog.Logger, rep pollReport) {
+	for _, p := range rep.facebook.Pages {
+		log.Info("polled page", "page", p.PageID, "conversations", p.Conversations, "messages", p.Messages, "err", p.Err)
+	}
+	if c := rep.catalogue; c != nil {
+		log.Info("polled catalogue", "shop", c.Shop, "products", c.Products, "changed", c.Changed, "removed", c.Removed, "err", rep.shopErr)
+	}
+}
+
+// ngrokAuthtoken reads the optional authtoken.
+func (e *env) ngrokAuthtoken(ctx context.Context) (string, error) {
+	return optionalSecret(ctx, e.cfg.secrets(), secrets.NgrokAuthtoken)
 }

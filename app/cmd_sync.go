@@ -5,16 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
-
-	"github.com/merchant-inbox/merchant-inbox/sync/engine"
-	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 )
 
 const syncUsage = `sync [--page ID]
 
-Polls Facebook once: page details, the conversations that changed since the
-last sync and their new messages. Exits 1 when any page failed.`
+Polls once: each Facebook page's details, the conversations that changed
+since the last sync and their new messages; then, when a shop is connected,
+the shop's details and its whole catalogue. Exits 1 when anything failed.`
 
 type syncOptions struct {
 	page string
@@ -23,7 +22,7 @@ type syncOptions struct {
 func runSync(ctx context.Context, e *env, args []string) error {
 	var o syncOptions
 	fs := e.flags("sync", syncUsage)
-	fs.StringVar(&o.page, "page", "", "sync only this page `ID`")
+	fs.StringVar(&o.page, "page", "", "sync only this Facebook page `ID` (not the catalogue)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -35,32 +34,31 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	appSecret, err := optionalSecret(ctx, e.cfg.secrets(), secrets.FacebookAppSecret)
+	parts, err := e.assemble(ctx, st)
 	if err != nil {
 		return err
 	}
-	p := e.newPoller(st, appSecret)
 	var pages []string
 	if o.page != "" {
 		pages = []string{o.page}
 	} else if ps, err := st.Pages(ctx); err != nil {
 		return err
-	} else if len(ps) == 0 {
-		return errors.New("no pages added yet: connect Facebook or run 'merchant-inbox secrets set facebook-page-token:<PAGE_ID>'")
+	} else if len(ps) == 0 && parts.catalogue == nil {
+		return errors.New("nothing to sync yet: run 'merchant-inbox connect facebook' (or 'secrets set facebook-page-token:<PAGE_ID>') or 'connect shopify --shop NAME'")
 	}
-	rep, err := p.Poll(ctx, pages...)
+	rep, err := parts.pollAll(ctx, pages...)
 	printReport(e.Stdout, rep)
 	if err != nil {
 		return fmt.Errorf("sync: %w", err)
 	}
-	if err := rep.Err(); err != nil {
-		return fmt.Errorf("sync failed for %s", failedPages(rep))
+	if failed := failures(rep); failed != "" {
+		return fmt.Errorf("sync failed for %s", failed)
 	}
 	return nil
 }
 
-func printReport(w io.Writer, rep engine.Report) {
-	for _, p := range rep.Pages {
+func printReport(w io.Writer, rep pollReport) {
+	for _, p := range rep.facebook.Pages {
 		label := p.PageID
 		if p.Name != "" {
 			label = fmt.Sprintf("%s (%s)", p.Name, p.PageID)
@@ -71,23 +69,28 @@ func printReport(w io.Writer, rep engine.Report) {
 		}
 		fmt.Fprintf(w, "%s: %d conversations changed, %d messages read\n", label, p.Conversations, p.Messages)
 	}
-	if !rep.Finished.IsZero() {
-		fmt.Fprintf(w, "sync took %s\n", rep.Finished.Sub(rep.Started).Round(time.Millisecond))
+	if c := rep.catalogue; c != nil {
+		if rep.shopErr != nil {
+			fmt.Fprintf(w, "failed: %v\n", rep.shopErr)
+		} else {
+			fmt.Fprintf(w, "shop %s: %d products read, %d changed, %d removed\n", c.Shop, c.Products, c.Changed, c.Removed)
+		}
+	}
+	if f := rep.facebook; !f.Finished.IsZero() {
+		fmt.Fprintf(w, "facebook sync took %s\n", f.Finished.Sub(f.Started).Round(time.Millisecond))
 	}
 }
 
-func failedPages(rep engine.Report) string {
-	n, first := 0, ""
-	for _, p := range rep.Pages {
+// failures names what failed, for the one-line error.
+func failures(rep pollReport) string {
+	var names []string
+	for _, p := range rep.facebook.Pages {
 		if p.Err != nil {
-			if n == 0 {
-				first = "page " + p.PageID
-			}
-			n++
+			names = append(names, "page "+p.PageID)
 		}
 	}
-	if n == 1 {
-		return first
+	if rep.shopErr != nil {
+		names = append(names, "the shop")
 	}
-	return fmt.Sprintf("%d pages", n)
+	return strings.Join(names, ", ")
 }

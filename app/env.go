@@ -41,6 +41,8 @@ type Invocation struct {
 type config struct {
 	dataDir        string
 	graphURL       string
+	facebookWebURL string
+	shopifyURL     string // empty: each shop's own https://{shop}
 	keyringService string
 }
 
@@ -48,6 +50,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		dataDir:        getenv(EnvDataDir),
 		graphURL:       getenv(EnvGraphURL),
+		facebookWebURL: getenv(EnvFacebookWebURL),
+		shopifyURL:     getenv(EnvShopifyURL),
 		keyringService: getenv(EnvKeyringService),
 	}
 	if c.dataDir == "" {
@@ -59,6 +63,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.graphURL == "" {
 		c.graphURL = facebook.DefaultBaseURL
+	}
+	if c.facebookWebURL == "" {
+		c.facebookWebURL = facebook.DefaultWebURL
 	}
 	if c.keyringService == "" {
 		c.keyringService = secrets.DefaultService

@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"strings"
+)
+
+const connectUsage = `connect facebook [--no-browser] [--port N] [--page ID]...
+       connect shopify --shop NAME [--no-browser] [--port N] [--client-credentials]
+
+Connects an account the way desktop apps do: your browser opens on the
+provider's consent page and comes back to Merchant Inbox on
+http://localhost:PORT/callback/<provider>, which you register once with your
+Meta app (Facebook Login > Valid OAuth Redirect URIs) or Shopify app
+(Allowed redirection URLs). App credentials come from 'secrets set':
+facebook-app-id and facebook-app-secret, or shopify-client-id and
+shopify-client-secret.`
+
+type connectOptions struct {
+	signInOptions
+	pages             pageList
+	shop              string
+	clientCredentials bool
+}
+
+// pageList collects repeated --page flags.
+type pageList []string
+
+func (p *pageList) String() string     { return strings.Join(*p, ",") }
+func (p *pageList) Set(v string) error { *p = append(*p, v); return nil }
+
+func runConnect(ctx context.Context, e *env, args []string) error {
+	var o connectOptions
+	fs := e.flags("connect", connectUsage)
+	fs.BoolVar(&o.noBrowser, "no-browser", false, "print the consent URL instead of opening the browser")
+	fs.IntVar(&o.port, "port", DefaultCallbackPort, "callback `port` on localhost (0: any free port)")
+	fs.Var(&o.pages, "page", "facebook: sync this page `ID` (repeat for several; default: ask when there are several)")
+	fs.StringVar(&o.shop, "shop", "", "shopify: the shop, `NAME` or NAME.myshopify.com")
+	fs.BoolVar(&o.clientCredentials, "client-credentials", false, "shopify: use the client-credentials grant (apps owned by your own organisation; no browser)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("connect: want 'facebook' or 'shopify'")
+	}
+	if o.port < 0 || o.port > 65535 {
+		return usagef("connect: --port must be 0 to 65535")
+	}
+	switch fs.Arg(0) {
+	case "facebook":
+		if o.shop != "" || o.clientCredentials {
+			return usagef("connect facebook: --shop and --client-credentials are for shopify")
+		}
+		return connectFacebook(ctx, e, o)
+	case "shopify":
+		if len(o.pages) > 0 {
+			return usagef("connect shopify: --page is for facebook")
+		}
+		return connectShopify(ctx, e, o)
+	}
+	return usagef("connect: unknown provider %q: want facebook or shopify", fs.Arg(0))
+}

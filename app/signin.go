@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/authflow"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+)
+
+// DefaultCallbackPort is where the sign-in callback listens unless --port
+// says otherwise. It is fixed because providers compare redirect URIs as
+// exact strings: the merchant registers http://localhost:53682/... once.
+const DefaultCallbackPort = 53682
+
+// signInOptions are the flags every `connect` shares.
+type signInOptions struct {
+	noBrowser bool
+	port      int
+}
+
+// signIn runs one browser sign-in: a callback server on 127.0.0.1, the
+// redirect URI shown to the merchant (who must register it), the consent
+// page opened in the browser (or printed), and the provider's redirect
+// handled by the callback cb builds. It returns what the final page said.
+func signIn(ctx context.Context, e *env, o signInOptions, path string,
+	consentURL func(redirect, state string) string,
+	cb func(redirect, state string) authflow.Callback,
+) (authflow.Outcome, error) {
+	srv, err := authflow.Listen(authflow.Options{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.port)), Logger: e.log})
+	if err != nil {
+		return authflow.Outcome{}, err
+	}
+	defer srv.Close()
+	redirect := srv.URL(path)
+	state, err := authflow.NewState()
+	if err != nil {
+		return authflow.Outcome{}, err
+	}
+	pending := srv.Expect(path, state, cb(redirect, state))
+	consent := consentURL(redirect, state)
+
+	fmt.Fprintf(e.Stdout, "Redirect URI (register it with the provider exactly as shown):\n  %s\n", redirect)
+	if o.noBrowser {
+		fmt.Fprintf(e.Stdout, "Open this URL in your browser to continue:\n  %s\n", consent)
+	} else {
+		fmt.Fprintf(e.Stdout, "Opening your browser. If nothing opens, visit:\n  %s\n", consent)
+		if err := authflow.OpenBrowser(ctx, consent, e.Getenv); err != nil {
+			fmt.Fprintf(e.Stderr, "could not open a browser (%v); open the URL above by hand\n", err)
+		}
+	}
+	fmt.Fprintln(e.Stdout, "Waiting for the browser to come back…")
+	return pending.Wait(ctx)
+}
+
+// requiredSecret reads a secret a command cannot do without, and says how
+// to set it when it is missing.
+func requiredSecret(ctx context.Context, s *secrets.Store, n secrets.Name) (string, error) {
+	v, err := s.Get(ctx, n)
+	if errors.Is(err, secrets.ErrNotFound) {
+		return "", fmt.Errorf("%s is not set: run 'merchant-inbox secrets set %s' and paste it", n, n)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", n, err)
+	}
+	return v, nil
+}
