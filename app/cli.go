@@ -48,6 +48,7 @@ func commands() []command {
 		{"status", "show connections, pages and the last sync", runStatus},
 		{"conversations", "list conversations, newest first", runConversations},
 		{"messages", "show one conversation's messages", runMessages},
+		{"products", "list the shop's catalogue", runProducts},
 		{"connect", "connect Facebook or Shopify through the browser", runConnect},
 		{"disconnect", "remove a connection's tokens from the keychain", runDisconnect},
 		{"secrets", "store or delete a secret in the OS keychain", runSecrets},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
@@ -21,12 +22,14 @@ type statusOptions struct {
 
 // statusReport is the output of status; its JSON form is stable.
 type statusReport struct {
-	DataDir      string            `json:"data_dir"`
-	Database     string            `json:"database"`
-	Keychain     map[string]string `json:"keychain"` // name -> "set" | "missing" | "unavailable"
-	LastFullPoll *time.Time        `json:"last_full_poll"`
-	Pages        []pageStatus      `json:"pages"`
-	Stats        store.Stats       `json:"stats"`
+	DataDir      string             `json:"data_dir"`
+	Database     string             `json:"database"`
+	Keychain     map[string]string  `json:"keychain"` // name -> "set" | "missing" | "unavailable"
+	LastFullPoll *time.Time         `json:"last_full_poll"`
+	Connections  []store.Connection `json:"connections"`
+	Shop         *store.Shop        `json:"shop,omitempty"`
+	Pages        []pageStatus       `json:"pages"`
+	Stats        store.Stats        `json:"stats"`
 }
 
 type pageStatus struct {
@@ -75,7 +78,7 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 func buildStatus(ctx context.Context, cfg config, st *store.Store) (statusReport, error) {
 	sec := cfg.secrets()
 	rep := statusReport{DataDir: cfg.dataDir, Database: cfg.dbPath(), Keychain: map[string]string{}, Pages: []pageStatus{}}
-	for _, n := range []secrets.Name{secrets.FacebookAppID, secrets.FacebookAppSecret, secrets.FacebookVerifyToken} {
+	for _, n := range statusSecrets() {
 		rep.Keychain[string(n)] = presence(ctx, sec, n)
 	}
 	last, err := st.LastFullPoll(ctx)
@@ -83,6 +86,17 @@ func buildStatus(ctx context.Context, cfg config, st *store.Store) (statusReport
 		return rep, err
 	}
 	rep.LastFullPoll = timePtr(last)
+	if rep.Connections, err = st.Connections(ctx); err != nil {
+		return rep, err
+	}
+	if rep.Connections == nil {
+		rep.Connections = []store.Connection{}
+	}
+	if sh, err := st.Shop(ctx); err == nil {
+		rep.Shop = &sh
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return rep, err
+	}
 	if rep.Stats, err = st.Stats(ctx); err != nil {
 		return rep, err
 	}
@@ -131,6 +145,14 @@ func printRunning(e *env, asJSON bool, rs runState) error {
 	return nil
 }
 
+// statusSecrets are the app-wide secrets whose presence status reports.
+func statusSecrets() []secrets.Name {
+	return []secrets.Name{
+		secrets.FacebookAppID, secrets.FacebookAppSecret, secrets.FacebookVerifyToken,
+		secrets.ShopifyClientID, secrets.ShopifyClientSecret, secrets.ShopifyToken, secrets.NgrokAuthtoken,
+	}
+}
+
 // presence says whether the keychain holds n without ever reading the
 // value into the report.
 func presence(ctx context.Context, s *secrets.Store, n secrets.Name) string {
@@ -154,19 +176,39 @@ func timePtr(t time.Time) *time.Time {
 func printStatus(e *env, r statusReport) {
 	w := e.Stdout
 	fmt.Fprintf(w, "Data:      %s\n", r.DataDir)
-	fmt.Fprintf(w, "Stored:    %d pages, %d conversations, %d messages\n", r.Stats.Pages, r.Stats.Conversations, r.Stats.Messages)
+	fmt.Fprintf(w, "Stored:    %d pages, %d conversations, %d messages, %d products\n",
+		r.Stats.Pages, r.Stats.Conversations, r.Stats.Messages, r.Stats.Products)
 	last := time.Time{}
 	if r.LastFullPoll != nil {
 		last = *r.LastFullPoll
 	}
 	fmt.Fprintf(w, "Last sync: %s\n", when(last))
-	fmt.Fprintf(w, "Keychain:  facebook-app-id %s, facebook-app-secret %s, facebook-verify-token %s\n",
-		r.Keychain["facebook-app-id"], r.Keychain["facebook-app-secret"], r.Keychain["facebook-verify-token"])
+	fmt.Fprint(w, "Keychain: ")
+	for _, n := range statusSecrets() {
+		fmt.Fprintf(w, " %s %s;", n, r.Keychain[string(n)])
+	}
+	fmt.Fprintln(w)
 	if r.Keychain["facebook-app-secret"] != "set" || r.Keychain["facebook-verify-token"] != "set" {
-		fmt.Fprintln(w, "Webhooks:  off (needs facebook-app-secret and facebook-verify-token); polling only")
+		fmt.Fprintln(w, "Webhooks:  facebook off (needs facebook-app-secret and facebook-verify-token); polling only")
+	}
+	if r.Keychain["ngrok-authtoken"] != "set" {
+		fmt.Fprintln(w, "Tunnel:    off (no ngrok-authtoken): webhooks reach only the local address")
+	}
+	for _, c := range r.Connections {
+		state := "connected " + when(c.ConnectedAt)
+		if c.Disconnected {
+			state = "disconnected " + when(c.DisconnectedAt)
+			if c.Note != "" {
+				state += " (" + c.Note + ")"
+			}
+		}
+		fmt.Fprintf(w, "%-10s %s, %s\n", strings.ToUpper(c.Provider[:1])+c.Provider[1:]+":", c.Account, state)
+	}
+	if r.Shop != nil {
+		fmt.Fprintf(w, "Shop:      %s (%s), %s, %d products\n", r.Shop.Name, r.Shop.Domain, r.Shop.Currency, r.Stats.Products)
 	}
 	if len(r.Pages) == 0 {
-		fmt.Fprintln(w, "Facebook:  no pages; add one with 'merchant-inbox secrets set facebook-page-token:<PAGE_ID>'")
+		fmt.Fprintln(w, "Facebook:  no pages; run 'merchant-inbox connect facebook' or 'secrets set facebook-page-token:<PAGE_ID>'")
 		return
 	}
 	fmt.Fprintln(w, "Facebook pages:")

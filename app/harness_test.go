@@ -69,7 +69,10 @@ func uniqueService(t *testing.T) string {
 // cleanKeyring removes whatever the test stored under its service.
 func (h *harness) cleanKeyring() {
 	s := secrets.New(h.service)
-	names := []secrets.Name{secrets.FacebookAppSecret, secrets.FacebookVerifyToken, secrets.FacebookAppID}
+	names := []secrets.Name{
+		secrets.FacebookAppID, secrets.FacebookAppSecret, secrets.FacebookVerifyToken,
+		secrets.ShopifyClientID, secrets.ShopifyClientSecret, secrets.ShopifyToken, secrets.NgrokAuthtoken,
+	}
 	for _, id := range []string{"100", "200", "300"} {
 		names = append(names, secrets.PageToken(id))
 	}

@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+const productsUsage = `products [--json] [--search TEXT] [--limit N]
+
+Lists the shop's catalogue as last synced, by title. --search matches the
+title, the handle or a variant's SKU, case-insensitively.`
+
+type productsOptions struct {
+	json   bool
+	search string
+	limit  int
+}
+
+func runProducts(ctx context.Context, e *env, args []string) error {
+	var o productsOptions
+	fs := e.flags("products", productsUsage)
+	fs.BoolVar(&o.json, "json", false, "print JSON")
+	fs.StringVar(&o.search, "search", "", "only products matching `TEXT`")
+	fs.IntVar(&o.limit, "limit", 0, "at most `N` products (0: all)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("products: unexpected argument %q (flags come before arguments)", fs.Arg(0))
+	}
+	if o.limit < 0 {
+		return usagef("products: --limit must be 0 or more")
+	}
+	st, err := e.cfg.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ps, err := st.Products(ctx, o.search, o.limit)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		if ps == nil {
+			ps = []store.Product{}
+		}
+		return writeJSON(e.Stdout, ps)
+	}
+	currency := ""
+	if sh, err := st.Shop(ctx); err == nil {
+		currency = sh.Currency
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TITLE\tSTATUS\tPRICE\tSTOCK\tSKU\tURL")
+	for _, p := range ps {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", oneLine(p.Title, 40), p.Status, priceRange(p, currency), p.TotalInventory, skus(p), p.URL)
+	}
+	return tw.Flush()
+}
+
+// priceRange is "29.99 EUR" or "19.99–29.99 EUR" across the variants.
+func priceRange(p store.Product, currency string) string {
+	if len(p.Variants) == 0 {
+		return ""
+	}
+	lo, hi := p.Variants[0].Price, p.Variants[0].Price
+	for _, v := range p.Variants[1:] {
+		if lessPrice(v.Price, lo) {
+			lo = v.Price
+		}
+		if lessPrice(hi, v.Price) {
+			hi = v.Price
+		}
+	}
+	r := lo
+	if hi != lo {
+		r = lo + "–" + hi
+	}
+	if currency != "" {
+		r += " " + currency
+	}
+	return r
+}
+
+// lessPrice compares Shopify's decimal strings numerically.
+func lessPrice(a, b string) bool {
+	var x, y float64
+	fmt.Sscan(a, &x)
+	fmt.Sscan(b, &y)
+	return x < y
+}
+
+func skus(p store.Product) string {
+	if len(p.Variants) == 0 {
+		return ""
+	}
+	if len(p.Variants) == 1 {
+		return p.Variants[0].SKU
+	}
+	return fmt.Sprintf("%s (+%d)", p.Variants[0].SKU, len(p.Variants)-1)
+}
