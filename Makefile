@@ -17,16 +17,20 @@ all: build
 build:
 	$(GO) build -trimpath -o $(BIN) .
 
-# The headless engine: webhooks on $(LISTEN) and the daily poll. Without a
-# desktop session bus (a bare server or container) the keychain is a
-# throw-away gnome-keyring that lives as long as this run.
+# The headless engine: webhooks on $(LISTEN) (and on ngrok when an
+# ngrok-authtoken is in the keychain; NGROK_DOMAIN=name.ngrok.app for a static
+# domain) and the daily poll. Without a desktop session bus (a bare server or
+# container) the keychain is a throw-away gnome-keyring that lives as long as
+# this run.
+SERVE := serve --listen $(LISTEN) $(if $(NGROK_DOMAIN),--domain $(NGROK_DOMAIN))
+
 run: build
 	bash scripts/deps.sh run
 	@if [ -n "$$DBUS_SESSION_BUS_ADDRESS" ]; then \
-		./$(BIN) serve --no-tunnel --listen $(LISTEN); \
+		./$(BIN) $(SERVE); \
 	else \
 		echo "make run: no D-Bus session; using a temporary keychain that is discarded on exit" >&2; \
-		bash scripts/with-keyring.sh ./$(BIN) serve --no-tunnel --listen $(LISTEN); \
+		bash scripts/with-keyring.sh ./$(BIN) $(SERVE); \
 	fi
 
 vet:
