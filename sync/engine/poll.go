@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/merchant-inbox/merchant-inbox/sync/internal/wait"
 	"iter"
 	"log/slog"
 	"sync"
@@ -99,7 +100,7 @@ func NewPoller(o PollerOptions) *Poller {
 		o.Now = time.Now
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = wait.Sleep
 	}
 	return &Poller{o: o}
 }
@@ -198,15 +199,4 @@ func (p *Poller) RefreshPage(ctx context.Context, pageID string) error {
 	}
 	_, err = p.pageMeta(ctx, pg.ID, token)
 	return p.tokenDead(ctx, pg.ID, err)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

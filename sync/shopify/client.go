@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/merchant-inbox/merchant-inbox/sync/internal/wait"
 	"io"
 	"log/slog"
 	"net/http"
@@ -85,7 +86,7 @@ func NewClient(o ClientOptions) *Client {
 		c.hc = &http.Client{Timeout: defaultTimeout}
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = wait.Sleep
 	}
 	if c.maxWait <= 0 {
 		c.maxWait = DefaultMaxWait
@@ -103,17 +104,6 @@ func NewClient(o ClientOptions) *Client {
 
 // ShopDomain is the client's normalized shop, "" when it was invalid.
 func (c *Client) ShopDomain() string { return c.shop }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // gqlRequest is the body of a GraphQL POST.
 type gqlRequest struct {

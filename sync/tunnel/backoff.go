@@ -1,7 +1,6 @@
 package tunnel
 
 import (
-	"context"
 	"math/rand/v2"
 	"time"
 )
@@ -23,16 +22,4 @@ func backoff(n int, lo, hi time.Duration) time.Duration {
 	}
 	d = min(d, hi)
 	return d - time.Duration(rand.Int64N(int64(d)/5+1))
-}
-
-// sleep waits for d or until ctx ends, whichever is first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	}
 }

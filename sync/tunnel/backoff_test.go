@@ -1,8 +1,6 @@
 package tunnel
 
 import (
-	"context"
-	"errors"
 	"testing"
 	"time"
 )
@@ -31,21 +29,5 @@ func TestBackoff(t *testing.T) {
 		if len(seen) < 2 {
 			t.Errorf("backoff(%d, %v, %v) gave one value 200 times: no jitter", tt.n, tt.lo, tt.hi)
 		}
-	}
-}
-
-func TestSleepEndsWithContext(t *testing.T) {
-	if err := sleep(context.Background(), time.Millisecond); err != nil {
-		t.Errorf("sleep = %v, want nil", err)
-	}
-	ctx, cancel := context.WithCancelCause(context.Background())
-	stop := errors.New("app quitting")
-	cancel(stop)
-	start := time.Now()
-	if err := sleep(ctx, time.Hour); !errors.Is(err, stop) {
-		t.Errorf("sleep = %v, want the context's cause", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("sleep on a cancelled context took %v", d)
 	}
 }

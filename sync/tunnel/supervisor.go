@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/merchant-inbox/merchant-inbox/sync/internal/wait"
 	"log/slog"
 	"net"
 	"net/http"
@@ -105,7 +106,7 @@ func NewSupervisor(o SupervisorOptions) *Supervisor {
 	}
 	s.maxWait = max(s.maxWait, s.minWait)
 	if s.sleep == nil {
-		s.sleep = sleep
+		s.sleep = wait.Sleep
 	}
 	return s
 }
