@@ -115,6 +115,15 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		ch.Delete, ch.DeletedAt = []string{id}, at
 	case "app/uninstalled":
 		c := s.connection(ctx)
+		if !c.Disconnected && c.ConnectedAt.After(at) {
+			// A late delivery (a retry, or a repeat: app/uninstalled may
+			// arrive more than once) about an install the merchant has
+			// since replaced by connecting again: the new connection and
+			// its token stay.
+			s.o.Logger.Warn("shopify app/uninstalled older than the current connection; ignored",
+				"triggered_at", at, "connected_at", c.ConnectedAt)
+			return ch, false, nil
+		}
 		c.Disconnected, c.DisconnectedAt, c.Note = true, at, "the app was uninstalled from the shop"
 		ch.Connection = &c
 		return ch, true, nil
