@@ -112,17 +112,21 @@ func (c *Client) endpoint(query url.Values, id string, edge ...string) (*url.URL
 // Every error it returns names the method and path only: never the query,
 // which may hold a proof, nor the token.
 func (c *Client) do(ctx context.Context, method string, u *url.URL, token string, form url.Values, out any) error {
-	err := c.roundTrip(ctx, method, u, token, form, out)
+	err := errors.New("empty access token")
+	if token != "" {
+		err = c.roundTrip(ctx, method, u, token, form, out, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("facebook: %s %s: %w", method, u.Path, err)
 	}
 	return nil
 }
 
-func (c *Client) roundTrip(ctx context.Context, method string, u *url.URL, token string, form url.Values, out any) error {
-	if token == "" {
-		return errors.New("empty access token")
-	}
+// roundTrip sends one request (with token as Bearer and appsecret_proof,
+// when there is a token) and decodes the answer. Graph sometimes echoes
+// what it was sent in its error messages: the token, and every string in
+// scrub, are cut out of them.
+func (c *Client) roundTrip(ctx context.Context, method string, u *url.URL, token string, form url.Values, out any, scrub []string) error {
 	if err := c.checkBlocked(); err != nil {
 		return err
 	}
@@ -144,6 +148,11 @@ func (c *Client) roundTrip(ctx context.Context, method string, u *url.URL, token
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		gerr := parseError(resp.StatusCode, resp.Header, body, token)
+		for _, secret := range scrub {
+			if secret != "" {
+				gerr.Message = strings.ReplaceAll(gerr.Message, secret, "[REDACTED]")
+			}
+		}
 		if errors.Is(gerr, ErrRateLimited) {
 			return c.rateLimited(resp.Header, gerr)
 		}
@@ -159,7 +168,7 @@ func (c *Client) roundTrip(ctx context.Context, method string, u *url.URL, token
 
 func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, token string, form url.Values) (*http.Request, error) {
 	target := *u
-	if c.appSecret != "" {
+	if token != "" && c.appSecret != "" {
 		q := target.Query()
 		q.Set("appsecret_proof", appSecretProof(c.appSecret, token))
 		target.RawQuery = q.Encode()
@@ -176,7 +185,9 @@ func (c *Client) newRequest(ctx context.Context, method string, u *url.URL, toke
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	req.Header.Set("Accept", "application/json")
 	return req, nil
 }

@@ -224,65 +224,8 @@ func (c *Client) loginDo(ctx context.Context, method string, u *url.URL, bearer 
 }
 
 func (c *Client) loginSend(ctx context.Context, method string, u *url.URL, bearer string, form url.Values, out any, secrets ...string) error {
-	if err := c.loginRoundTrip(ctx, method, u, bearer, form, out, secrets); err != nil {
+	if err := c.roundTrip(ctx, method, u, bearer, form, out, secrets); err != nil {
 		return fmt.Errorf("facebook: %s %s: %w", method, u.Path, err)
-	}
-	return nil
-}
-
-func (c *Client) loginRoundTrip(ctx context.Context, method string, u *url.URL, bearer string, form url.Values, out any, secrets []string) error {
-	if err := c.checkBlocked(); err != nil {
-		return err
-	}
-	target := *u
-	if bearer != "" && c.appSecret != "" {
-		q := target.Query()
-		q.Set("appsecret_proof", appSecretProof(c.appSecret, bearer))
-		target.RawQuery = q.Encode()
-	}
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequestWithContext(ctx, method, target.String(), body)
-	if err != nil {
-		return errors.New("building request failed")
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return transportError(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
-	if err != nil {
-		return fmt.Errorf("reading response: %w", transportError(err))
-	}
-	if len(raw) > maxResponseBytes {
-		return fmt.Errorf("response body larger than %d bytes", maxResponseBytes)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		gerr := parseError(resp.StatusCode, resp.Header, raw, bearer)
-		for _, s := range secrets {
-			if s != "" {
-				gerr.Message = strings.ReplaceAll(gerr.Message, s, "[REDACTED]")
-			}
-		}
-		if errors.Is(gerr, ErrRateLimited) {
-			return c.rateLimited(resp.Header, gerr)
-		}
-		c.observeUsage(resp.Header)
-		return gerr
-	}
-	c.observeUsage(resp.Header)
-	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("decoding response: %w", err)
 	}
 	return nil
 }
