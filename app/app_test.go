@@ -288,3 +288,24 @@ func TestServeStoresWebhooksAndCatchesUp(t *testing.T) {
 		t.Error("a secret appears in the serve log")
 	}
 }
+
+func TestConnectTakesTheProviderFirstOrLast(t *testing.T) {
+	h := newHarness(t)
+	for _, args := range [][]string{
+		{"connect", "facebook", "--no-browser", "--port", "0"},
+		{"connect", "--no-browser", "--port", "0", "facebook"},
+	} {
+		r := h.run("", args...)
+		if r.code != ExitFailure || !strings.Contains(r.stderr, "facebook-app-id is not set") {
+			t.Errorf("%v: exit %d, stderr %q; want it to get as far as the missing app id", args, r.code, r.stderr)
+		}
+	}
+	if r := h.run("", "disconnect", "shopify"); r.code != ExitOK || !strings.Contains(r.stdout, "removed 0 token(s)") {
+		t.Errorf("disconnect shopify with nothing connected: exit %d, %q", r.code, r.stdout)
+	}
+	var st statusReport
+	h.jsonOf(&st, "status", "--json")
+	if len(st.Connections) != 0 {
+		t.Errorf("disconnecting what was never connected recorded %+v", st.Connections)
+	}
+}

@@ -37,16 +37,19 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 	fs.Var(&o.pages, "page", "facebook: sync this page `ID` (repeat for several; default: ask when there are several)")
 	fs.StringVar(&o.shop, "shop", "", "shopify: the shop, `NAME` or NAME.myshopify.com")
 	fs.BoolVar(&o.clientCredentials, "client-credentials", false, "shopify: use the client-credentials grant (apps owned by your own organisation; no browser)")
+	provider, args := providerFirst(args)
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if provider == "" && fs.NArg() == 1 {
+		provider = fs.Arg(0) // the flags-first order works too
+	} else if provider == "" || fs.NArg() != 0 {
 		return usagef("connect: want 'facebook' or 'shopify'")
 	}
 	if o.port < 0 || o.port > 65535 {
 		return usagef("connect: --port must be 0 to 65535")
 	}
-	switch fs.Arg(0) {
+	switch provider {
 	case "facebook":
 		if o.shop != "" || o.clientCredentials {
 			return usagef("connect facebook: --shop and --client-credentials are for shopify")
@@ -58,5 +61,15 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 		}
 		return connectShopify(ctx, e, o)
 	}
-	return usagef("connect: unknown provider %q: want facebook or shopify", fs.Arg(0))
+	return usagef("connect: unknown provider %q: want facebook or shopify", provider)
+}
+
+// providerFirst splits "facebook --no-browser ..." into the provider and
+// its flags: the usage line names the provider first, and the flag package
+// stops at the first argument that is not a flag.
+func providerFirst(args []string) (string, []string) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return args[0], args[1:]
+	}
+	return "", args
 }

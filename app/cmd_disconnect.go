@@ -18,13 +18,15 @@ directory; the app credentials (facebook-app-*, shopify-client-*) stay too.`
 
 func runDisconnect(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("disconnect", disconnectUsage)
+	provider, args := providerFirst(args)
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if provider == "" && fs.NArg() == 1 {
+		provider = fs.Arg(0)
+	} else if provider == "" || fs.NArg() != 0 {
 		return usagef("disconnect: want 'facebook' or 'shopify'")
 	}
-	provider := fs.Arg(0)
 	if provider != store.ProviderFacebook && provider != store.ProviderShopify {
 		return usagef("disconnect: unknown provider %q: want facebook or shopify", provider)
 	}
@@ -58,12 +60,16 @@ func runDisconnect(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
+	// Record the disconnection only for a connection that exists (a pasted
+	// page token leaves none).
 	c, err := st.Connection(ctx, provider)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	c.Provider, c.Disconnected, c.DisconnectedAt, c.Note = provider, true, time.Now(), "disconnected by you"
-	if err := st.PutConnection(ctx, c); err != nil {
+	switch {
+	case err == nil:
+		c.Disconnected, c.DisconnectedAt, c.Note = true, time.Now(), "disconnected by you"
+		if err := st.PutConnection(ctx, c); err != nil {
+			return err
+		}
+	case !errors.Is(err, store.ErrNotFound):
 		return err
 	}
 	stats, err := st.Stats(ctx)

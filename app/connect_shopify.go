@@ -63,8 +63,8 @@ func connectShopify(ctx context.Context, e *env, o connectOptions) error {
 			return err
 		}
 	}
-	if missing := shopify.MissingScopes(tok.Scope, shopifyScopes()); len(missing) > 0 {
-		return fmt.Errorf("the shop granted %q but the app needs %s: allow it in the app's access settings and connect again", tok.Scope, strings.Join(missing, ", "))
+	if err := checkShopifyScopes(tok); err != nil {
+		return err
 	}
 	if err := engine.SaveShopifyToken(ctx, e.cfg.secrets(), tok); err != nil {
 		return err
@@ -94,7 +94,26 @@ func shopifyCallback(ctx context.Context, oauth shopify.OAuth, shop, state strin
 	if err := oauth.VerifyCallback(q, state, shop); err != nil {
 		return shopify.Token{}, err
 	}
-	return oauth.Exchange(ctx, shop, q.Get("code"), true)
+	tok, err := oauth.Exchange(ctx, shop, q.Get("code"), true)
+	if err != nil {
+		return shopify.Token{}, err
+	}
+	// Checked here too, not only after the sign-in: the browser's final
+	// page must not say "Connected" for a token the app then refuses.
+	if err := checkShopifyScopes(tok); err != nil {
+		return shopify.Token{}, err
+	}
+	return tok, nil
+}
+
+// checkShopifyScopes refuses a token that lacks a scope the app needs (the
+// merchant can edit the requested scopes down on the consent page).
+func checkShopifyScopes(tok shopify.Token) error {
+	if missing := shopify.MissingScopes(tok.Scope, shopifyScopes()); len(missing) > 0 {
+		return fmt.Errorf("%w: the shop granted %q but the app needs %s: allow it in the app's access settings and connect again",
+			shopify.ErrMissingScope, tok.Scope, strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // shopifyOAuth reads the app's client credentials from the keychain.
