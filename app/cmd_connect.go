@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"strings"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
 )
 
-const connectUsage = `connect facebook [--no-browser] [--port N] [--page ID]...
-       connect shopify --shop NAME [--no-browser] [--port N] [--client-credentials]
+const connectUsage = `connect facebook [--no-browser] [--port N] [--domain NAME] [--page ID]...
+       connect shopify --shop NAME [--no-browser] [--port N] [--domain NAME] [--client-credentials]
 
 Connects an account the way desktop apps do: your browser opens on the
 provider's consent page and comes back to Merchant Inbox on
@@ -14,10 +16,14 @@ http://localhost:PORT/callback/<provider>, which you register once with your
 Meta app (Facebook Login > Valid OAuth Redirect URIs) or Shopify app
 (Allowed redirection URLs). App credentials come from 'secrets set':
 facebook-app-id and facebook-app-secret, or shopify-client-id and
-shopify-client-secret.`
+shopify-client-secret. With --domain, the redirect arrives over HTTPS on
+your ngrok static domain instead (https://NAME/callback/<provider>), which
+Meta requires once the app is in live mode.`
 
 type connectOptions struct {
 	signInOptions
+	domain            string
+	tunnel            string
 	pages             pageList
 	shop              string
 	clientCredentials bool
@@ -34,6 +40,8 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("connect", connectUsage)
 	fs.BoolVar(&o.noBrowser, "no-browser", false, "print the consent URL instead of opening the browser")
 	fs.IntVar(&o.port, "port", DefaultCallbackPort, "callback `port` on localhost (0: any free port)")
+	fs.StringVar(&o.domain, "domain", "", "receive the redirect on this ngrok static `domain` over HTTPS (needs ngrok-authtoken; for Meta apps in live mode)")
+	fs.StringVar(&o.tunnel, "tunnel", "", "`kind` of public callback: ngrok (with --domain), or loopback (a second local port standing in for it; for tests)")
 	fs.Var(&o.pages, "page", "facebook: sync this page `ID` (repeat for several; default: ask when there are several)")
 	fs.StringVar(&o.shop, "shop", "", "shopify: the shop, `NAME` or NAME.myshopify.com")
 	fs.BoolVar(&o.clientCredentials, "client-credentials", false, "shopify: use the client-credentials grant (apps owned by your own organisation; no browser)")
@@ -48,6 +56,22 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 	}
 	if o.port < 0 || o.port > 65535 {
 		return usagef("connect: --port must be 0 to 65535")
+	}
+	switch {
+	case o.tunnel == "loopback":
+		o.public = tunnel.Loopback{Addr: "127.0.0.1:0"}
+	case o.tunnel == "" && o.domain == "":
+	case o.tunnel == "ngrok" || o.tunnel == "":
+		if o.domain == "" {
+			return usagef("connect: --tunnel ngrok needs --domain: the redirect URI must be registered, so it cannot change")
+		}
+		opener, err := e.opener(ctx, serveOptions{tunnel: "ngrok", domain: o.domain})
+		if err != nil {
+			return err
+		}
+		o.public = opener
+	default:
+		return usagef("connect: --tunnel must be ngrok or loopback")
 	}
 	switch provider {
 	case "facebook":

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/authflow"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
 )
 
 // DefaultCallbackPort is where the sign-in callback listens unless --port
@@ -20,6 +23,11 @@ const DefaultCallbackPort = 53682
 type signInOptions struct {
 	noBrowser bool
 	port      int
+	// public, when set, also serves the callback on a public endpoint
+	// (the ngrok static domain) and uses that as the redirect URI: Meta
+	// accepts plain-http localhost redirects only for apps in development
+	// mode.
+	public tunnel.Opener
 }
 
 // signIn runs one browser sign-in: a callback server on 127.0.0.1, the
@@ -36,6 +44,14 @@ func signIn(ctx context.Context, e *env, o signInOptions, path string,
 	}
 	defer srv.Close()
 	redirect := srv.URL(path)
+	if o.public != nil {
+		base, stop, err := servePublic(ctx, o.public, srv.Handler())
+		if err != nil {
+			return authflow.Outcome{}, fmt.Errorf("open the public callback: %w", err)
+		}
+		defer stop()
+		redirect = base + path
+	}
 	state, err := authflow.NewState()
 	if err != nil {
 		return authflow.Outcome{}, err
@@ -54,6 +70,18 @@ func signIn(ctx context.Context, e *env, o signInOptions, path string,
 	}
 	fmt.Fprintln(e.Stdout, "Waiting for the browser to come back…")
 	return pending.Wait(ctx)
+}
+
+// servePublic serves h on an endpoint the opener opens, for as long as the
+// sign-in lasts, and returns its base URL.
+func servePublic(ctx context.Context, opener tunnel.Opener, h http.Handler) (string, func(), error) {
+	ep, err := opener.Open(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ep)
+	return ep.URL(), func() { srv.Close() }, nil
 }
 
 // requiredSecret reads a secret a command cannot do without, and says how
