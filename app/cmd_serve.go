@@ -111,7 +111,9 @@ func serve(ctx context.Context, e *env, st *store.Store, o serveOptions, at engi
 		state.update(func(rs *runState) { rs.NextPoll = next })
 		log.Info("daily poll scheduled", "next", next.Format(time.RFC3339))
 	}
-	if !o.noTunnel {
+	if o.noTunnel {
+		state.update(func(rs *runState) { rs.Tunnel = "off (--no-tunnel)" })
+	} else {
 		if err := startTunnel(ctx, e, o, parts, routes, sched, state, &background); err != nil {
 			log.Warn("webhooks only on the local address", "reason", err)
 			state.update(func(rs *runState) { rs.Tunnel = "off: " + err.Error() })
