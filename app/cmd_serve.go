@@ -113,11 +113,9 @@ func serve(ctx context.Context, e *env, st *store.Store, o serveOptions, at engi
 	}
 	if o.noTunnel {
 		state.update(func(rs *runState) { rs.Tunnel = "off (--no-tunnel)" })
-	} else {
-		if err := startTunnel(ctx, e, o, parts, routes, sched, state, &background); err != nil {
-			log.Warn("webhooks only on the local address", "reason", err)
-			state.update(func(rs *runState) { rs.Tunnel = "off: " + err.Error() })
-		}
+	} else if err := startTunnel(ctx, e, o, parts, routes, sched, state, &background); err != nil {
+		log.Warn("webhooks only on the local address", "reason", err)
+		state.update(func(rs *runState) { rs.Tunnel = "off: " + err.Error() })
 	}
 
 	syncNow := make(chan os.Signal, 1)
