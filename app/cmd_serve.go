@@ -40,7 +40,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("serve", serveUsage)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8765", "also serve webhooks on this local `ADDR` (host:port)")
 	fs.BoolVar(&o.noTunnel, "no-tunnel", false, "do not open the ngrok tunnel; serve on --listen only")
-	fs.StringVar(&o.domain, "domain", "", "ngrok static `domain` (e.g. my-shop.ngrok.app); default: a new URL on each connect")
+	fs.StringVar(&o.domain, "domain", "", "ngrok static `domain` (e.g. my-shop.ngrok.app), remembered for next time; \"none\" forgets it (default: the remembered one, else a new URL on each connect)")
 	fs.StringVar(&o.tunnel, "tunnel", "ngrok", "tunnel `kind`: ngrok, or loopback (a second local port standing in for the public URL; for tests)")
 	fs.StringVar(&o.pollAt, "poll-at", "09:00", "local `time` of the daily poll")
 	if err := parse(e, fs, args); err != nil {
@@ -61,6 +61,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if o.domain, err = rememberDomain(ctx, st, o.domain); err != nil {
+		return err
+	}
 	return serve(ctx, e, st, o, at)
 }
 
@@ -198,6 +201,24 @@ func logPoll(log *slog.Logger, rep pollReport) {
 	if c := rep.catalogue; c != nil {
 		log.Info("polled catalogue", "shop", c.Shop, "products", c.Products, "changed", c.Changed, "removed", c.Removed, "err", rep.shopErr)
 	}
+}
+
+// rememberDomain resolves the static ngrok domain: a --domain given now is
+// stored for later starts (and the tray), "none" forgets it, and no flag
+// means the stored one.
+func rememberDomain(ctx context.Context, st *store.Store, flag string) (string, error) {
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch flag {
+	case "":
+		return set.NgrokDomain, nil
+	case "none":
+		flag = ""
+	}
+	set.NgrokDomain = flag
+	return flag, st.PutSettings(ctx, set)
 }
 
 // ngrokAuthtoken reads the optional authtoken.

@@ -28,6 +28,7 @@ type statusReport struct {
 	LastFullPoll *time.Time         `json:"last_full_poll"`
 	Connections  []store.Connection `json:"connections"`
 	Shop         *store.Shop        `json:"shop,omitempty"`
+	NgrokDomain  string             `json:"ngrok_domain,omitempty"`
 	Pages        []pageStatus       `json:"pages"`
 	Stats        store.Stats        `json:"stats"`
 }
@@ -92,6 +93,11 @@ func buildStatus(ctx context.Context, cfg config, st *store.Store) (statusReport
 	if rep.Connections == nil {
 		rep.Connections = []store.Connection{}
 	}
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.NgrokDomain = set.NgrokDomain
 	if sh, err := st.Shop(ctx); err == nil {
 		rep.Shop = &sh
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -193,6 +199,8 @@ func printStatus(e *env, r statusReport) {
 	}
 	if r.Keychain["ngrok-authtoken"] != "set" {
 		fmt.Fprintln(w, "Tunnel:    off (no ngrok-authtoken): webhooks reach only the local address")
+	} else if r.NgrokDomain != "" {
+		fmt.Fprintf(w, "Tunnel:    ngrok static domain https://%s\n", r.NgrokDomain)
 	}
 	for _, c := range r.Connections {
 		state := "connected " + when(c.ConnectedAt)

@@ -72,6 +72,7 @@ const (
 	metaSchema       = "schema"
 	metaStats        = "stats"
 	metaLastFullPoll = "last_full_poll"
+	metaSettings     = "settings"
 )
 
 // stamp maps a time onto a uint64 whose big-endian bytes sort like the

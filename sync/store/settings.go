@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Settings are the merchant's choices that are neither secrets (those live
+// in the keychain) nor synced data, kept so the next start (and the tray)
+// uses them without flags.
+type Settings struct {
+	// NgrokDomain is the static ngrok domain the tunnel uses; empty means
+	// a new URL on every connect.
+	NgrokDomain string `json:"ngrok_domain,omitempty"`
+}
+
+// Settings returns the stored settings; zero when none were saved.
+func (s *Store) Settings(ctx context.Context) (Settings, error) {
+	if err := ctx.Err(); err != nil {
+		return Settings{}, fmt.Errorf("store: settings: %w", err)
+	}
+	var st Settings
+	err := s.view(func(b buckets) error {
+		_, err := getJSON(b.meta, []byte(metaSettings), &st)
+		return err
+	})
+	if err != nil {
+		return Settings{}, fmt.Errorf("store: settings: %w", err)
+	}
+	return st, nil
+}
+
+// PutSettings replaces the stored settings.
+func (s *Store) PutSettings(ctx context.Context, st Settings) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: put settings: %w", err)
+	}
+	err := s.write(func(t *txn) error {
+		return putIfChanged(t.meta, []byte(metaSettings), st)
+	})
+	if err != nil {
+		return fmt.Errorf("store: put settings: %w", err)
+	}
+	return nil
+}
