@@ -505,32 +505,7 @@ func TestConnectFacebookRejections(t *testing.T) {
 		c, redirect, consent := h.startConnectFacebook("", true)
 		back := h.authorize(consent, redirect, true)
 
-		first := make(chan string, 1)
-		go func() {
-			resp, err := http.Get(back.String())
-			if err != nil {
-				first <- err.Error()
-				return
-			}
-			resp.Body.Close()
-			first <- resp.Status
-		}()
-		select {
-		case <-g.entered: // the first callback is exchanging the code
-		case <-time.After(connLimit):
-			t.Fatal("the callback never exchanged its code")
-		}
-		code, page := openCallback(t, back)
-		if code != http.StatusConflict || !strings.Contains(page, "already used") {
-			t.Errorf("replayed callback: %d\n%s", code, page)
-		}
-		g.release()
-		if s := <-first; s != "200 OK" {
-			t.Errorf("first callback: %s", s)
-		}
-		if r := c.wait(); r.code != ExitOK {
-			t.Fatalf("connect: exit %d\n%s", r.code, r.stderr)
-		}
+		replayWhileExchanging(t, g, back, c)
 		if n := h.exchanges(); n != 1 {
 			t.Errorf("%d code exchanges, want one: the replay must not run the callback", n)
 		}
@@ -816,32 +791,7 @@ func TestConnectShopifyRejections(t *testing.T) {
 		h.env[EnvShopifyURL] = g.URL
 		c, redirect, consent := h.startConnectShopify(shop)
 		back := installApp(t, shop, consent, redirect)
-		first := make(chan string, 1)
-		go func() {
-			resp, err := http.Get(back.String())
-			if err != nil {
-				first <- err.Error()
-				return
-			}
-			resp.Body.Close()
-			first <- resp.Status
-		}()
-		select {
-		case <-g.entered:
-		case <-time.After(connLimit):
-			t.Fatal("the callback never exchanged its code")
-		}
-		code, body := openCallback(t, back)
-		if code != http.StatusConflict || !strings.Contains(body, "already used") {
-			t.Errorf("replayed callback: %d\n%s", code, body)
-		}
-		g.release()
-		if s := <-first; s != "200 OK" {
-			t.Errorf("first callback: %s", s)
-		}
-		if r := c.wait(); r.code != ExitOK {
-			t.Fatalf("connect: exit %d\n%s", r.code, r.stderr)
-		}
+		replayWhileExchanging(t, g, back, c)
 		n := 0
 		for _, r := range shop.Requests() {
 			if r.Path == "/admin/oauth/access_token" {
@@ -987,5 +937,38 @@ func TestDisconnectShopify(t *testing.T) {
 	// A later sync must not try the removed token.
 	if r := h.run("", "sync"); strings.Contains(r.stdout+r.stderr, "products read") {
 		t.Errorf("sync after disconnect still polled the shop:\n%s%s", r.stdout, r.stderr)
+	}
+}
+
+// replayWhileExchanging opens the callback once and, while that first
+// callback is held in its code exchange, opens it again: the replay must get
+// "already used" (409), the first must finish with 200 and connect succeed.
+func replayWhileExchanging(t *testing.T, g *holdProxy, back *url.URL, c *bgCommand) {
+	t.Helper()
+	first := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(back.String())
+		if err != nil {
+			first <- err.Error()
+			return
+		}
+		resp.Body.Close()
+		first <- resp.Status
+	}()
+	select {
+	case <-g.entered: // the first callback is exchanging the code
+	case <-time.After(connLimit):
+		t.Fatal("the callback never exchanged its code")
+	}
+	code, page := openCallback(t, back)
+	if code != http.StatusConflict || !strings.Contains(page, "already used") {
+		t.Errorf("replayed callback: %d\n%s", code, page)
+	}
+	g.release()
+	if s := <-first; s != "200 OK" {
+		t.Errorf("first callback: %s", s)
+	}
+	if r := c.wait(); r.code != ExitOK {
+		t.Fatalf("connect: exit %d\n%s", r.code, r.stderr)
 	}
 }
