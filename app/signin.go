@@ -42,14 +42,20 @@ func signIn(ctx context.Context, e *env, o signInOptions, path string,
 	if err != nil {
 		return authflow.Outcome{}, err
 	}
-	defer srv.Close()
+	stopPublic := func() {}
+	// srv.Close lets the final page be written, on either listener, before
+	// it returns; only then may the public endpoint drop its connections.
+	defer func() {
+		srv.Close()
+		stopPublic()
+	}()
 	redirect := srv.URL(path)
 	if o.public != nil {
 		base, stop, err := servePublic(ctx, o.public, srv.Handler())
 		if err != nil {
 			return authflow.Outcome{}, fmt.Errorf("open the public callback: %w", err)
 		}
-		defer stop()
+		stopPublic = stop
 		redirect = base + path
 	}
 	state, err := authflow.NewState()
