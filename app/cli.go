@@ -68,7 +68,7 @@ func Run(ctx context.Context, inv Invocation) int {
 	if inv.Getenv == nil {
 		inv.Getenv = func(string) string { return "" }
 	}
-	e := &env{Invocation: inv, log: slog.New(slog.NewTextHandler(inv.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	e := &env{Invocation: inv, log: newLogger(inv.Stderr, inv.Getenv(EnvLog))}
 	if len(inv.Args) == 0 || inv.Args[0] == "-h" || inv.Args[0] == "--help" || inv.Args[0] == "help" {
 		printUsage(inv.Stdout)
 		return ExitOK
@@ -80,10 +80,10 @@ func Run(ctx context.Context, inv Invocation) int {
 		}
 		cfg, err := loadConfig(inv.Getenv)
 		if err != nil {
-			return fail(inv.Stderr, err)
+			return e.fail(err)
 		}
 		e.cfg = cfg
-		return fail(inv.Stderr, c.run(ctx, e, args))
+		return e.fail(c.run(ctx, e, args))
 	}
 	fmt.Fprintf(inv.Stderr, "merchant-inbox: unknown command %q\n", name)
 	printUsage(inv.Stderr)
@@ -106,13 +106,23 @@ func (u usageError) Error() string { return u.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
-// fail prints err as one line and maps it to an exit code.
-func fail(w io.Writer, err error) int {
+// fail prints err as one line and maps it to an exit code. An error that
+// can explain itself to the merchant (the sentence the browser page and the
+// window show) is printed that way; its technical chain, which names
+// endpoints and Graph codes, is logged at debug level for whoever sets
+// MERCHANT_INBOX_LOG=debug.
+func (e *env) fail(err error) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return ExitOK
 	}
-	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
-	fmt.Fprintf(w, "merchant-inbox: %s\n", msg)
+	msg := err.Error()
+	if errors.Is(err, context.Canceled) {
+		msg = "interrupted before it finished"
+	} else if plain := plainMessage(err); plain != "" {
+		e.log.Debug("command failed", "err", err)
+		msg = plain
+	}
+	fmt.Fprintf(e.Stderr, "merchant-inbox: %s\n", strings.ReplaceAll(msg, "\n", "; "))
 	var u usageError
 	switch {
 	case errors.As(err, &u):
@@ -121,6 +131,29 @@ func fail(w io.Writer, err error) int {
 		return ExitRunning
 	}
 	return ExitFailure
+}
+
+// plainMessage is the merchant-facing sentence of the first error in err's
+// chain that has one, or "".
+func plainMessage(err error) string {
+	if known, ok := errors.AsType[interface {
+		error
+		UserMessage() string
+	}](err); ok {
+		return known.UserMessage()
+	}
+	return ""
+}
+
+// newLogger logs to w at the level MERCHANT_INBOX_LOG names (debug, info,
+// warn or error); warnings and errors by default, so a command's output
+// stays its own.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if l.UnmarshalText([]byte(level)) != nil {
+		l = slog.LevelWarn
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
 // flags returns a flag set for a subcommand whose --help prints usage and

@@ -109,11 +109,7 @@ func shopifyCallback(ctx context.Context, oauth shopify.OAuth, shop, state strin
 // checkShopifyScopes refuses a token that lacks a scope the app needs (the
 // merchant can edit the requested scopes down on the consent page).
 func checkShopifyScopes(tok shopify.Token) error {
-	if missing := shopify.MissingScopes(tok.Scope, shopifyScopes()); len(missing) > 0 {
-		return fmt.Errorf("%w: the shop granted %q but the app needs %s: allow it in the app's access settings and connect again",
-			shopify.ErrMissingScope, tok.Scope, strings.Join(missing, ", "))
-	}
-	return nil
+	return shopify.CheckScopes(tok.Scope, shopifyScopes())
 }
 
 // shopifyOAuth reads the app's client credentials from the keychain.

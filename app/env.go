@@ -21,6 +21,7 @@ const (
 	EnvFacebookWebURL  = "MERCHANT_INBOX_FACEBOOK_WEB_URL"
 	EnvShopifyURL      = "MERCHANT_INBOX_SHOPIFY_URL"
 	EnvKeyringService  = "MERCHANT_INBOX_KEYRING_SERVICE"
+	EnvLog             = "MERCHANT_INBOX_LOG" // log level: debug, info, warn (default) or error
 	dbFileName         = "inbox.db"
 	storeLockTimeout   = time.Second
 	graphClientTimeout = 60 * time.Second

@@ -86,7 +86,7 @@ func (o OAuth) VerifyCallback(q url.Values, wantState, wantShop string) error {
 		return err
 	}
 	if shop := q.Get("shop"); !validShop(shop) || shop != want {
-		return fmt.Errorf("%w: callback is for shop %q, want %q", ErrBadShop, truncate(shop, 80), want)
+		return &ShopMismatchError{Got: truncate(shop, 80), Want: want}
 	}
 	if err := verifyQueryHMAC(q, o.ClientSecret); err != nil {
 		return err
