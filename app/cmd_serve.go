@@ -153,9 +153,12 @@ loop:
 // authtoken is stored (or --tunnel loopback stands in for it).
 func startTunnel(ctx context.Context, e *env, o serveOptions, parts *engineParts, routes http.Handler,
 	sched *engine.Scheduler, state *serveState, background *sync.WaitGroup) error {
-	opener, err := e.opener(ctx, o)
-	if err != nil {
-		return err
+	opener := e.Tunnel
+	if opener == nil {
+		var err error
+		if opener, err = e.opener(ctx, o); err != nil {
+			return err
+		}
 	}
 	announcer := engine.NewAnnouncer(engine.AnnouncerOptions{
 		Store:    parts.st,

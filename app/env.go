@@ -11,6 +11,7 @@ import (
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
+	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
 )
 
 // Environment variables that point the app somewhere else than the real
@@ -36,6 +37,10 @@ type Invocation struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// Tunnel, when set, is the public endpoint serve opens instead of the
+	// one its flags pick. Tests use it to drop the tunnel under a running
+	// serve; nil in the program.
+	Tunnel tunnel.Opener
 }
 
 // config is the resolved environment every command starts from.

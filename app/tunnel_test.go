@@ -12,6 +12,7 @@ import (
 	"github.com/merchant-inbox/merchant-inbox/sync/engine"
 	"github.com/merchant-inbox/merchant-inbox/sync/shopify/shopifytest"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
+	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
 )
 
 const (
@@ -41,40 +42,10 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // Meta does) must be told that URL, pages subscribed, Shopify asked, the
 // catalogue caught up, and deliveries to the URL stored.
 func TestServeAnnouncesTheTunnelURL(t *testing.T) {
-	h := newHarness(t)
-	h.seed()
-	h.fb.SetApp(fbAppID, fbAppSecret)
-	h.fb.VerifyCallbacks(true)
-	h.mustRun(pageToken, "secrets", "set", "facebook-page-token:100")
-	h.mustRun(fbAppID, "secrets", "set", "facebook-app-id")
-	h.mustRun(fbAppSecret, "secrets", "set", "facebook-app-secret")
-	h.mustRun("verify-me", "secrets", "set", "facebook-verify-token")
-
-	shop := shopifytest.NewServer(t)
-	shop.SetApp("client-id", shopifySecret)
-	shop.SetShop("Fake Shop", "fake.example", "EUR")
-	shop.AddToken(shopifyAccess, "read_products")
-	shop.AddProduct(shopifytest.FakeProduct{Title: "Blue T-Shirt", URL: "https://fake.example/products/blue"})
-	h.env[EnvShopifyURL] = shop.URL
-	h.mustRun(shopifySecret, "secrets", "set", "shopify-client-secret")
-	h.mustRun(shopifyAccess, "secrets", "set", "shopify-token")
-	h.connectShop(fakeShopDomain)
-
-	ctx, cancel := context.WithCancel(t.Context())
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- Run(ctx, Invocation{
-			Args:  []string{"serve", "--tunnel", "loopback", "--listen", "127.0.0.1:0"},
-			Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: h.getenv,
-		})
-	}()
-	local := waitFor(t, out, "listening on ")
-	defer func() {
-		if t.Failed() {
-			t.Logf("serve log:\n%s", errOut.String())
-		}
-	}()
+	h, shop := newTunnelHarness(t)
+	srv := startServe(t, h, nil)
+	local := waitFor(t, srv.out, "listening on ")
+	errOut := srv.errOut
 
 	var public string
 	eventually(t, "Meta told the tunnel's callback URL", func() bool {
@@ -118,15 +89,7 @@ func TestServeAnnouncesTheTunnelURL(t *testing.T) {
 	}
 	eventually(t, "catch-up poll", func() bool { return strings.Contains(errOut.String(), "polled catalogue") })
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != ExitOK {
-			t.Fatalf("serve exit %d\n%s", code, errOut.String())
-		}
-	case <-time.After(tunnelTestLimit):
-		t.Fatal("serve did not stop")
-	}
+	srv.stop()
 
 	var products []store.Product
 	h.jsonOf(&products, "products", "--json")
@@ -149,6 +112,76 @@ func TestServeAnnouncesTheTunnelURL(t *testing.T) {
 	}
 	if strings.Contains(errOut.String(), shopifyAccess) || strings.Contains(errOut.String(), fbAppSecret) {
 		t.Error("a secret appears in the serve log")
+	}
+}
+
+// newTunnelHarness is a harness with a page token, the Facebook app's
+// secrets, a connected fake shop with one product, and fakes that check
+// what serve registers the way Meta and Shopify do.
+func newTunnelHarness(t *testing.T) (*harness, *shopifytest.Server) {
+	t.Helper()
+	h := newHarness(t)
+	h.seed()
+	h.fb.SetApp(fbAppID, fbAppSecret)
+	h.fb.VerifyCallbacks(true)
+	h.mustRun(pageToken, "secrets", "set", "facebook-page-token:100")
+	h.mustRun(fbAppID, "secrets", "set", "facebook-app-id")
+	h.mustRun(fbAppSecret, "secrets", "set", "facebook-app-secret")
+	h.mustRun("verify-me", "secrets", "set", "facebook-verify-token")
+
+	shop := shopifytest.NewServer(t)
+	shop.SetApp("client-id", shopifySecret)
+	shop.SetShop("Fake Shop", "fake.example", "EUR")
+	shop.AddToken(shopifyAccess, "read_products")
+	shop.AddProduct(shopifytest.FakeProduct{Title: "Blue T-Shirt", URL: "https://fake.example/products/blue"})
+	h.env[EnvShopifyURL] = shop.URL
+	h.mustRun(shopifySecret, "secrets", "set", "shopify-client-secret")
+	h.mustRun(shopifyAccess, "secrets", "set", "shopify-token")
+	h.connectShop(fakeShopDomain)
+	return h, shop
+}
+
+// runningServe is `serve --tunnel loopback` running in the background.
+type runningServe struct {
+	t           *testing.T
+	out, errOut *syncBuffer
+	cancel      context.CancelFunc
+	done        chan int
+}
+
+// startServe runs serve with the loopback tunnel, or with opener in its
+// place when one is given. Its log is shown when the test fails.
+func startServe(t *testing.T, h *harness, opener tunnel.Opener) *runningServe {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	s := &runningServe{t: t, out: &syncBuffer{}, errOut: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	go func() {
+		s.done <- Run(ctx, Invocation{
+			Args:  []string{"serve", "--tunnel", "loopback", "--listen", "127.0.0.1:0"},
+			Stdin: strings.NewReader(""), Stdout: s.out, Stderr: s.errOut, Getenv: h.getenv,
+			Tunnel: opener,
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if t.Failed() {
+			t.Logf("serve log:\n%s", s.errOut.String())
+		}
+	})
+	return s
+}
+
+// stop ends serve as SIGINT would and checks it exits cleanly.
+func (s *runningServe) stop() {
+	s.t.Helper()
+	s.cancel()
+	select {
+	case code := <-s.done:
+		if code != ExitOK {
+			s.t.Fatalf("serve exit %d\n%s", code, s.errOut.String())
+		}
+	case <-time.After(tunnelTestLimit):
+		s.t.Fatal("serve did not stop")
 	}
 }
 
