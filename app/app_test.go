@@ -261,9 +261,6 @@ func TestServeStoresWebhooksAndCatchesUp(t *testing.T) {
 	if running.Running.PID == 0 || !strings.Contains(running.Running.Webhooks, "facebook on") || running.Running.NextPoll.IsZero() {
 		t.Errorf("status while serving: %+v", running)
 	}
-	if r := h.run("", "conversations"); r.code != ExitRunning {
-		t.Errorf("conversations while serving: exit %d, want %d", r.code, ExitRunning)
-	}
 	if code := stop(); code != ExitOK {
 		t.Fatalf("serve exit %d\n%s", code, stderr.String())
 	}

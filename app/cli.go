@@ -39,19 +39,24 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, e *env, args []string) error
+	// hosted commands are run by a running serve on the command line's
+	// behalf (see control.go): they need only the database serve holds.
+	// The others change what serve was started with, so they wait for it
+	// to stop.
+	hosted bool
 }
 
 func commands() []command {
 	return []command{
-		{"sync", "poll Facebook once and store what changed", runSync},
-		{"serve", "receive webhooks and poll daily until stopped", runServe},
-		{"status", "show connections, pages and the last sync", runStatus},
-		{"conversations", "list conversations, newest first", runConversations},
-		{"messages", "show one conversation's messages", runMessages},
-		{"products", "list the shop's catalogue", runProducts},
-		{"connect", "connect Facebook or Shopify through the browser", runConnect},
-		{"disconnect", "remove a connection's tokens from the keychain", runDisconnect},
-		{"secrets", "store or delete a secret in the OS keychain", runSecrets},
+		{"sync", "poll Facebook and the shop once and store what changed", runSync, true},
+		{"serve", "receive webhooks and poll daily until stopped", runServe, false},
+		{"status", "show connections, pages and the last sync", runStatus, false},
+		{"conversations", "list conversations, newest first", runConversations, true},
+		{"messages", "show one conversation's messages", runMessages, true},
+		{"products", "list the shop's catalogue", runProducts, true},
+		{"connect", "connect Facebook or Shopify through the browser", runConnect, false},
+		{"disconnect", "remove a connection's tokens from the keychain", runDisconnect, false},
+		{"secrets", "store or delete a secret in the OS keychain", runSecrets, false},
 	}
 }
 
@@ -61,6 +66,8 @@ type env struct {
 	Invocation
 	cfg config
 	log *slog.Logger
+	// host is set when the command runs inside serve for another process.
+	host *host
 }
 
 // Run runs one command line and returns its exit code.
@@ -73,21 +80,32 @@ func Run(ctx context.Context, inv Invocation) int {
 		printUsage(inv.Stdout)
 		return ExitOK
 	}
-	name, args := inv.Args[0], inv.Args[1:]
-	for _, c := range commands() {
-		if c.name != name {
-			continue
-		}
-		cfg, err := loadConfig(inv.Getenv)
-		if err != nil {
-			return e.fail(err)
-		}
-		e.cfg = cfg
-		return e.fail(c.run(ctx, e, args))
+	c, ok := lookupCommand(inv.Args[0])
+	if !ok {
+		fmt.Fprintf(inv.Stderr, "merchant-inbox: unknown command %q\n", inv.Args[0])
+		printUsage(inv.Stderr)
+		return ExitUsage
 	}
-	fmt.Fprintf(inv.Stderr, "merchant-inbox: unknown command %q\n", name)
-	printUsage(inv.Stderr)
-	return ExitUsage
+	cfg, err := loadConfig(inv.Getenv)
+	if err != nil {
+		return e.fail(err)
+	}
+	e.cfg = cfg
+	if c.hosted {
+		if code, ok := e.forward(ctx, inv.Args); ok {
+			return code
+		}
+	}
+	return e.fail(c.run(ctx, e, inv.Args[1:]))
+}
+
+func lookupCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 func printUsage(w io.Writer) {
@@ -116,9 +134,12 @@ func (e *env) fail(err error) int {
 		return ExitOK
 	}
 	msg := err.Error()
-	if errors.Is(err, context.Canceled) {
+	switch plain := plainMessage(err); {
+	case errors.Is(err, context.Canceled):
 		msg = "interrupted before it finished"
-	} else if plain := plainMessage(err); plain != "" {
+	case errors.Is(err, store.ErrLocked):
+		msg = e.cfg.lockedMessage(err)
+	case plain != "":
 		e.log.Debug("command failed", "err", err)
 		msg = plain
 	}

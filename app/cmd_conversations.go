@@ -35,11 +35,11 @@ func runConversations(ctx context.Context, e *env, args []string) error {
 	if o.limit < 0 {
 		return usagef("conversations: --limit must be 0 or more")
 	}
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release()
 	if o.page != "" {
 		if _, err := st.Page(ctx, o.page); err != nil {
 			return fmt.Errorf("page %s: %w", o.page, err)

@@ -38,11 +38,11 @@ func runMessages(ctx context.Context, e *env, args []string) error {
 	if o.limit < 0 {
 		return usagef("messages: --limit must be 0 or more")
 	}
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release()
 	conv, err := st.FindConversation(ctx, fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("conversation %s: %w", fs.Arg(0), err)

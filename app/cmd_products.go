@@ -34,11 +34,11 @@ func runProducts(ctx context.Context, e *env, args []string) error {
 	if o.limit < 0 {
 		return usagef("products: --limit must be 0 or more")
 	}
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release()
 	ps, err := st.Products(ctx, o.search, o.limit)
 	if err != nil {
 		return err

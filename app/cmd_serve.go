@@ -105,6 +105,12 @@ func serve(ctx context.Context, e *env, st *store.Store, o serveOptions, at engi
 		_ = srv.Close()
 		return err
 	}
+	stopControl, err := e.serveControl(ctx, &host{st: st, parts: parts})
+	if err != nil {
+		log.Warn("other merchant-inbox commands cannot reach this serve; they will exit 3 until it stops", "err", err)
+	} else {
+		defer stopControl()
+	}
 	state := newServeState(e, runState{PID: os.Getpid(), Started: time.Now(), Listen: local, Webhooks: webhooksSummary(parts)}, log)
 	defer e.cfg.removeRunState()
 	if err := sched.Start(ctx); err != nil {

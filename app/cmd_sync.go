@@ -29,12 +29,12 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 0 {
 		return usagef("sync: unexpected argument %q", fs.Arg(0))
 	}
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	parts, err := e.assemble(ctx, st)
+	defer release()
+	parts, err := e.engine(ctx, st)
 	if err != nil {
 		return err
 	}

@@ -70,3 +70,13 @@ func (c config) readRunState() (rs runState, ok bool, err error) {
 	}
 	return rs, true, nil
 }
+
+// lockedMessage explains a locked database: when a serve published its
+// state, it names that process and what to do.
+func (c config) lockedMessage(err error) string {
+	rs, ok, rerr := c.readRunState()
+	if rerr != nil || !ok {
+		return err.Error()
+	}
+	return fmt.Sprintf("serve (pid %d) is running and holds the database: stop it, run this command, then start serve again", rs.PID)
+}

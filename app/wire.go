@@ -39,11 +39,15 @@ type engineParts struct {
 	shopifySecret string // the app's client secret: verifies Shopify's webhooks
 	shopTokens    *engine.ShopifyTokens
 	catalogue     *engine.Catalogue
+
+	// polling holds one token while a poll runs: serve's scheduled poll
+	// and a sync it runs for the command line never overlap.
+	polling chan struct{}
 }
 
 // assemble reads the secrets and connections and builds the engine.
 func (e *env) assemble(ctx context.Context, st *store.Store) (*engineParts, error) {
-	p := &engineParts{st: st, secrets: e.cfg.secrets()}
+	p := &engineParts{st: st, secrets: e.cfg.secrets(), polling: make(chan struct{}, 1)}
 	var err error
 	for _, s := range []struct {
 		name secrets.Name
@@ -110,10 +114,16 @@ type pollReport struct {
 // err joins what failed.
 func (r pollReport) err() error { return errors.Join(r.facebook.Err(), r.shopErr) }
 
-// pollAll polls the Facebook pages, then the shop's catalogue. One failing
-// does not stop the other.
+// pollAll polls the Facebook pages, then the shop's catalogue, after any
+// poll under way has finished. One failing does not stop the other.
 func (p *engineParts) pollAll(ctx context.Context, pageIDs ...string) (pollReport, error) {
 	var rep pollReport
+	select {
+	case p.polling <- struct{}{}:
+		defer func() { <-p.polling }()
+	case <-ctx.Done():
+		return rep, ctx.Err()
+	}
 	var err error
 	if len(pageIDs) > 0 || p.hasPages(ctx) {
 		if rep.facebook, err = p.poller.Poll(ctx, pageIDs...); err != nil {

@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+// TestServeRunsCommandsForTheCommandLine: while serve holds the database,
+// the read commands and sync run inside it; the commands that change what
+// serve started with say what to do instead.
+func TestServeRunsCommandsForTheCommandLine(t *testing.T) {
+	h := newHarness(t)
+	h.seed()
+	h.mustRun(pageToken, "secrets", "set", "facebook-page-token:100")
+	h.mustRun("app-secret-123", "secrets", "set", "facebook-app-secret")
+	h.mustRun("verify-me", "secrets", "set", "facebook-verify-token")
+	_, stop, stderr := h.startServe()
+	eventually(t, "the catch-up poll", func() bool { return strings.Contains(stderr.String(), "polled page") })
+
+	sock := (config{dataDir: h.env[EnvDataDir]}).controlSocketPath()
+	if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("control socket %s: %v, mode %v; want a socket only its owner can use", sock, err, fi.Mode())
+	}
+
+	var convs []store.Conversation
+	h.jsonOf(&convs, "conversations", "--json")
+	if len(convs) != 2 || convs[0].PSID != "9002" {
+		t.Errorf("conversations while serving: %+v", convs)
+	}
+	var out messagesOutput
+	h.jsonOf(&out, "messages", "--json", "9001")
+	if len(out.Messages) != 3 {
+		t.Errorf("messages while serving: %+v", out.Messages)
+	}
+	h.fb.AddMessage("100", "9001", "", facebooktest.FakeMessage{ID: "m_j4", Text: "see you", At: time.Now().Truncate(time.Second)})
+	if r := h.run("", "sync"); r.code != ExitOK || !strings.Contains(r.stdout, "Shop One (100): 1 conversations changed, 1 messages read") {
+		t.Errorf("sync while serving: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := h.run("", "products", "--limit", "-1"); r.code != ExitUsage || !strings.Contains(r.stderr, "--limit must be 0 or more") {
+		t.Errorf("a usage error inside serve: exit %d %q", r.code, r.stderr)
+	}
+
+	// Not hosted: it would change what serve runs with.
+	r := h.run("", "disconnect", "facebook")
+	failedWith(t, r, "serve (pid "+strconv.Itoa(os.Getpid())+") is running", "stop it")
+	if r.code != ExitRunning {
+		t.Errorf("disconnect while serving: exit %d, want %d", r.code, ExitRunning)
+	}
+	// Nor can another process ask for it through the socket.
+	if _, err := postControl(t.Context(), unixClient(sock), []string{"secrets", "delete", "facebook-app-secret"}); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
+		t.Errorf("secrets through the control socket: %v, want HTTP 400", err)
+	}
+	if _, ok := h.keychainGet(secrets.FacebookAppSecret); !ok {
+		t.Error("the app secret was deleted through the control socket")
+	}
+
+	if code := stop(); code != ExitOK {
+		t.Fatalf("serve exit %d\n%s", code, stderr.String())
+	}
+	if _, err := os.Stat(sock); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("control socket after serve stopped: %v", err)
+	}
+	// Now the commands open the database themselves.
+	h.jsonOf(&out, "messages", "--json", "9001")
+	if len(out.Messages) != 4 {
+		t.Errorf("messages after serve: %d, want the 3 polled and the one synced while serving", len(out.Messages))
+	}
+}
+
+// A socket left by a serve that died is ignored: the command runs here.
+func TestStaleControlSocketIsIgnored(t *testing.T) {
+	h := newHarness(t)
+	sock := (config{dataDir: h.env[EnvDataDir]}).controlSocketPath()
+	if err := os.MkdirAll(h.env[EnvDataDir], 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	ln.Close() // the file stays, nobody listens
+	if r := h.run("", "conversations", "--json"); r.code != ExitOK || strings.TrimSpace(r.stdout) != "[]" {
+		t.Errorf("conversations with a stale socket: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// A poll waits for the one under way instead of running beside it.
+func TestPollWaitsForThePollUnderWay(t *testing.T) {
+	p := &engineParts{polling: make(chan struct{}, 1)}
+	p.polling <- struct{}{} // the scheduler's poll is running
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.pollAll(ctx) // nil poller and store: running would panic
+		done <- err
+	}()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("pollAll while another poll runs: %v, want it to wait until cancelled", err)
+	}
+}
+
+func unixClient(path string) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", path)
+		},
+	}}
+}
