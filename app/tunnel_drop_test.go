@@ -69,6 +69,7 @@ func TestServeReannouncesAfterTheTunnelDrops(t *testing.T) {
 	// One or two polls at start (the overdue one, and the announcer's
 	// catch-up unless the first is still running): count none of them.
 	eventually(t, "the poll at start", func() bool { return strings.Contains(log.String(), "polled catalogue") })
+	eventually(t, "Shopify asked", func() bool { return strings.Contains(log.String(), "shopify webhooks") })
 	shopifyAttempts := strings.Count(log.String(), "shopify webhooks")
 
 	if dropped := tun.drop(t); dropped != first {
