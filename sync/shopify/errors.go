@@ -17,7 +17,7 @@ func (e *sentinel) Error() string       { return e.msg }
 func (e *sentinel) UserMessage() string { return e.user }
 
 const (
-	connectAgain = "connect the store again with `merchant-inbox connect`"
+	connectAgain = "connect the store again with `merchant-inbox connect shopify --shop NAME`"
 	setSecret    = "set it again with `merchant-inbox secrets set shopify-client-secret`"
 )
 
