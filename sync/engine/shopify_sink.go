@@ -76,10 +76,11 @@ func (s *ShopifySink) HandleShopify(ctx context.Context, d shopify.Delivery) err
 	if dup {
 		s.o.Logger.Info("shopify webhook redelivered; already applied", "topic", d.Topic)
 	}
-	if dropToken {
+	if dropToken && !dup {
 		// After the commit: the record says why the shop is disconnected
-		// even if the keychain is unreachable now. Idempotent: a repeated
-		// app/uninstalled finds nothing to delete.
+		// even if the keychain is unreachable now. Not for a redelivery:
+		// the merchant may have connected again since, and the token in
+		// the keychain is then the new connection's.
 		if err := s.o.Tokens.Delete(ctx, secrets.ShopifyToken); err != nil && !errors.Is(err, secrets.ErrNotFound) {
 			s.o.Logger.Warn("could not remove the shopify token from the keychain", "err", err)
 		}
@@ -114,25 +115,33 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		}
 		ch.Delete, ch.DeletedAt = []string{id}, at
 	case "app/uninstalled":
+		u, err := shopify.ParseAppUninstalled(d.Body)
+		if err != nil {
+			return ch, false, err
+		}
+		if u.MyshopifyDomain != "" && !s.aboutThisShop(d.Topic, u.MyshopifyDomain) {
+			return ch, false, nil
+		}
 		c := s.connection(ctx)
-		if !c.Disconnected && c.ConnectedAt.After(at) {
-			// A late delivery (a retry, or a repeat: app/uninstalled may
-			// arrive more than once) about an install the merchant has
-			// since replaced by connecting again: the new connection and
-			// its token stay.
-			s.o.Logger.Warn("shopify app/uninstalled older than the current connection; ignored",
-				"triggered_at", at, "connected_at", c.ConnectedAt)
+		if s.replacedSince(d.Topic, c, at) {
 			return ch, false, nil
 		}
 		c.Disconnected, c.DisconnectedAt, c.Note = true, at, "the app was uninstalled from the shop"
 		ch.Connection = &c
 		return ch, true, nil
 	case "shop/redact":
-		if _, err := shopify.ParseShopRedact(d.Body); err != nil {
+		r, err := shopify.ParseShopRedact(d.Body)
+		if err != nil {
 			return ch, false, err
 		}
-		ch.EraseShop = true
+		if !s.aboutThisShop(d.Topic, r.ShopDomain) {
+			return ch, false, nil
+		}
 		c := s.connection(ctx)
+		if s.replacedSince(d.Topic, c, at) {
+			return ch, false, nil
+		}
+		ch.EraseShop = true
 		c.Disconnected, c.DisconnectedAt, c.Note = true, at, "Shopify asked to erase the shop's data (shop/redact); it was erased"
 		ch.Connection = &c
 		return ch, true, nil
@@ -152,6 +161,31 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		s.o.Logger.Info("shopify webhook topic not handled; acknowledged", "topic", d.Topic)
 	}
 	return ch, false, nil
+}
+
+// aboutThisShop checks the shop a signed body names against the connected
+// one: the X-Shopify-Shop-Domain header was checked already, but headers
+// are not covered by the HMAC, so a captured body replayed under another
+// topic must not disconnect or erase the shop.
+func (s *ShopifySink) aboutThisShop(topic, shop string) bool {
+	if shop == s.o.Shop {
+		return true
+	}
+	s.o.Logger.Warn("shopify webhook body names another shop; ignored", "topic", topic, "shop", shop)
+	return false
+}
+
+// replacedSince reports a late delivery (a retry, or a repeat: Shopify may
+// send app/uninstalled more than once) about an install the merchant has
+// since replaced by connecting again: the new connection, its token and
+// its data stay.
+func (s *ShopifySink) replacedSince(topic string, c store.Connection, at time.Time) bool {
+	if c.Disconnected || !c.ConnectedAt.After(at) {
+		return false
+	}
+	s.o.Logger.Warn("shopify webhook older than the current connection; ignored",
+		"topic", topic, "triggered_at", at, "connected_at", c.ConnectedAt)
+	return true
 }
 
 func (s *ShopifySink) connection(ctx context.Context) store.Connection {

@@ -230,3 +230,24 @@ func ParseShopRedact(body []byte) (ShopRedact, error) {
 	}
 	return r, nil
 }
+
+// AppUninstalled is the part of an app/uninstalled body (the shop
+// resource) the app checks: the headers naming the shop are not signed,
+// the body is.
+type AppUninstalled struct {
+	ShopID          int64  `json:"id"`
+	MyshopifyDomain string `json:"myshopify_domain"`
+}
+
+// ParseAppUninstalled reads an app/uninstalled body. MyshopifyDomain may
+// be empty; when present it is a valid shop domain.
+func ParseAppUninstalled(body []byte) (AppUninstalled, error) {
+	var r AppUninstalled
+	if err := json.Unmarshal(body, &r); err != nil {
+		return AppUninstalled{}, badPayload("app/uninstalled", err)
+	}
+	if r.MyshopifyDomain != "" && !validShop(r.MyshopifyDomain) {
+		return AppUninstalled{}, badPayload("app/uninstalled has an invalid myshopify_domain", nil)
+	}
+	return r, nil
+}

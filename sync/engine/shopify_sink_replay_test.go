@@ -1,0 +1,103 @@
+package engine
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/shopify/shopifytest"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+// reconnect records a new connection and token, as `connect shopify` does
+// after the merchant reinstalls the app.
+func (f *sinkFixture) reconnect(t *testing.T, at time.Time) {
+	t.Helper()
+	if err := f.st.PutConnection(t.Context(), store.Connection{
+		Provider: store.ProviderShopify, Account: f.shop, Scopes: []string{"read_products"}, ConnectedAt: at,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.tokens.Set(t.Context(), secrets.ShopifyToken, testShopToken); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestShopifySinkLateDeliveriesSpareANewConnection: deliveries about an
+// install the merchant has since replaced, redelivered or late, must not
+// disconnect the new connection, delete its token or erase its data.
+func TestShopifySinkLateDeliveriesSpareANewConnection(t *testing.T) {
+	tests := []struct {
+		name  string
+		topic string
+		body  []byte
+		// late is sent after the reconnect; first, when set, before it.
+		first, late []shopifytest.DeliverOption
+	}{
+		{"shop/redact redelivered", "shop/redact", shopRedactPayload,
+			[]shopifytest.DeliverOption{shopifytest.WithWebhookID("redact-1")},
+			[]shopifytest.DeliverOption{shopifytest.WithWebhookID("redact-1")}},
+		{"app/uninstalled redelivered", "app/uninstalled", appUninstalledPayload,
+			[]shopifytest.DeliverOption{shopifytest.WithWebhookID("uninstall-1")},
+			[]shopifytest.DeliverOption{shopifytest.WithWebhookID("uninstall-1")}},
+		{"shop/redact retried late under a new id", "shop/redact", shopRedactPayload, nil,
+			[]shopifytest.DeliverOption{shopifytest.WithTriggeredAt(t0)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newSinkFixture(t)
+			if tt.first != nil {
+				f.deliverOK(t, tt.topic, tt.body, tt.first...)
+			}
+			f.clock.Advance(time.Hour)
+			f.reconnect(t, f.clock.Now())
+			f.seedCatalogue(2)
+			f.pollCatalogue(t)
+			before := f.snapshot(t)
+
+			f.clock.Advance(time.Minute)
+			f.deliverOK(t, tt.topic, tt.body, tt.late...)
+			if c := f.connection(t); c.Disconnected {
+				t.Errorf("the new connection was disconnected: %+v", c)
+			}
+			if !f.hasToken(t) {
+				t.Error("the new connection's token was deleted")
+			}
+			if after := f.snapshot(t); !reflect.DeepEqual(before, after) {
+				t.Errorf("the new connection's data changed:\nbefore %s\nafter %s", before, after)
+			}
+		})
+	}
+}
+
+// TestShopifySinkChecksTheShopInTheBody: the shop headers are not signed;
+// a signed body about another shop, replayed under this shop's headers,
+// changes nothing.
+func TestShopifySinkChecksTheShopInTheBody(t *testing.T) {
+	tests := []struct {
+		topic string
+		body  string
+	}{
+		{"shop/redact", `{"shop_id":1,"shop_domain":"other-shop.myshopify.com"}`},
+		{"app/uninstalled", `{"id":1,"name":"Other","myshopify_domain":"other-shop.myshopify.com"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.topic, func(t *testing.T) {
+			f := newSinkFixture(t)
+			f.seedCatalogue(2)
+			f.pollCatalogue(t)
+			before := f.snapshot(t)
+			f.deliverOK(t, tt.topic, []byte(tt.body))
+			if c := f.connection(t); c.Disconnected {
+				t.Errorf("disconnected by a body about another shop: %+v", c)
+			}
+			if !f.hasToken(t) {
+				t.Error("token deleted by a body about another shop")
+			}
+			if after := f.snapshot(t); !reflect.DeepEqual(before, after) {
+				t.Errorf("store changed:\nbefore %s\nafter %s", before, after)
+			}
+		})
+	}
+}
