@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/engine"
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
@@ -211,7 +212,7 @@ func (h *harness) startServe() (webhookURL string, stop func() int, stderr *sync
 			Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut, Getenv: h.getenv,
 		})
 	}()
-	webhookURL = waitFor(h.t, out, "facebook webhooks:")
+	webhookURL = waitFor(h.t, out, "listening on ") + engine.FacebookWebhookPath
 	return webhookURL, func() int {
 		cancel()
 		select {

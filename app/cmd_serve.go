@@ -194,11 +194,13 @@ func webhooksSummary(p *engineParts) string {
 	if p.fbAppSecret != "" && p.fbVerifyToken != "" {
 		fb = "on"
 	}
-	if p.shop != "" {
+	switch {
+	case p.shop != "" && p.shopifySecret != "":
+		sh = "on"
+	case p.shop != "":
 		sh = "off (needs shopify-client-secret)"
-		if p.shopifySecret != "" {
-			sh = "on"
-		}
+	case p.webhookShop != "" && p.shopifySecret != "":
+		sh = "disconnected (still accepting the shop's data-erasure requests)"
 	}
 	return "facebook " + fb + "; shopify " + sh
 }

@@ -44,13 +44,13 @@ func webhookRoutes(ctx context.Context, e *env, p *engineParts, background *sync
 	} else {
 		e.log.Warn("facebook webhooks off: set facebook-app-secret and facebook-verify-token with 'merchant-inbox secrets set'; polling only")
 	}
-	if p.shop != "" && p.shopifySecret != "" {
-		sink := engine.NewShopifySink(engine.ShopifySinkOptions{Store: p.st, Shop: p.shop, Tokens: p.secrets, Logger: e.log})
+	if p.webhookShop != "" && p.shopifySecret != "" {
+		sink := engine.NewShopifySink(engine.ShopifySinkOptions{Store: p.st, Shop: p.webhookShop, Tokens: p.secrets, Logger: e.log})
 		mux.Handle("POST "+engine.ShopifyWebhookPath, shopify.NewWebhookHandler(shopify.WebhookOptions{
 			ClientSecret: p.shopifySecret, Sink: sink, Logger: e.log,
 		}))
 		on = append(on, webhookRoute{"shopify", engine.ShopifyWebhookPath})
-	} else if p.shop != "" {
+	} else if p.webhookShop != "" {
 		e.log.Warn("shopify webhooks off: set shopify-client-secret; the catalogue is polled only")
 	}
 	return mux, on

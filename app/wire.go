@@ -36,6 +36,7 @@ type engineParts struct {
 	poller        *engine.Poller
 
 	shop          string // connected shop, "" when none
+	webhookShop   string // whose webhooks are accepted: shop, or the last one (see assemble)
 	shopifySecret string // the app's client secret: verifies Shopify's webhooks
 	shopTokens    *engine.ShopifyTokens
 	catalogue     *engine.Catalogue
@@ -74,7 +75,12 @@ func (e *env) assemble(ctx context.Context, st *store.Store) (*engineParts, erro
 		return p, nil
 	case err != nil:
 		return nil, err
-	case c.Disconnected:
+	}
+	// A disconnected shop's webhooks are still accepted: shop/redact comes
+	// 48 hours after the uninstall, usually after a restart, and must
+	// still erase what the app kept.
+	p.webhookShop = c.Account
+	if c.Disconnected {
 		return p, nil
 	}
 	p.shop = c.Account
