@@ -66,8 +66,8 @@ func TestServeReannouncesAfterTheTunnelDrops(t *testing.T) {
 
 	first := publicCallback(t, h, "")
 	eventually(t, "page 100 subscribed", func() bool { return len(h.fb.Subscriptions("100")) > 0 })
-	// One or two polls at start (the overdue one, and the announcer's
-	// catch-up unless the first is still running): count none of them.
+	// Polls at start (the overdue one, then the announcer's catch-up):
+	// count none of them.
 	eventually(t, "the poll at start", func() bool { return strings.Contains(log.String(), "polled catalogue") })
 	eventually(t, "Shopify asked", func() bool { return strings.Contains(log.String(), "shopify webhooks") })
 	shopifyAttempts := strings.Count(log.String(), "shopify webhooks")

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
@@ -38,13 +40,24 @@ func ParseTimeOfDay(s string) (TimeOfDay, error) {
 
 func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute) }
 
-// Scheduler runs the daily poll, the catch-up poll at start and "Sync
-// now" as one gocron job in singleton mode: a run asked for while one is
-// under way is dropped, never stacked, so two polls never overlap.
+// Scheduler runs the daily poll (a gocron job), the catch-up poll at start
+// and "Sync now", all through one guard: two polls never overlap, and a
+// poll asked for while one runs is not dropped but coalesced into one more
+// run after it. Dropping it would lose what happened since the running
+// poll listed the conversations: the catch-up after a tunnel reconnect is
+// exactly such a request.
 type Scheduler struct {
-	o   SchedulerOptions
-	s   gocron.Scheduler
-	job gocron.Job
+	o      SchedulerOptions
+	s      gocron.Scheduler
+	job    gocron.Job
+	ctx    context.Context // parent of every poll; cancelled by Stop
+	cancel context.CancelFunc
+	polls  sync.WaitGroup // sync-now runs, which gocron does not track
+
+	mu      sync.Mutex
+	running bool // a poll is under way
+	again   bool // asked for while running: poll once more after it
+	stopped bool // Stop has begun: no new sync-now runs
 }
 
 // NewScheduler builds the scheduler; nothing runs before Start. ctx is the
@@ -63,24 +76,54 @@ func NewScheduler(ctx context.Context, o SchedulerOptions) (*Scheduler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
-	sc := &Scheduler{o: o, s: s}
+	ctx, cancel := context.WithCancel(ctx)
+	sc := &Scheduler{o: o, s: s, ctx: ctx, cancel: cancel}
 	sc.job, err = s.NewJob(
 		gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(o.DailyAt.Hour, o.DailyAt.Minute, 0))),
-		gocron.NewTask(sc.run),
+		gocron.NewTask(func(ctx context.Context) {
+			if sc.claim() {
+				sc.run(ctx)
+			}
+		}),
 		gocron.WithName("poll"),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
 		gocron.WithContext(ctx),
 	)
 	if err != nil {
+		cancel()
 		_ = s.Shutdown()
 		return nil, fmt.Errorf("scheduler: daily poll: %w", err)
 	}
 	return sc, nil
 }
 
+// claim marks a poll as under way and reports true, or, when one already
+// is, asks it to run once more and reports false.
+func (sc *Scheduler) claim() bool {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.running {
+		sc.again = true
+		return false
+	}
+	sc.running = true
+	return true
+}
+
+// run polls, and polls again while requests arrived meanwhile. The caller
+// has claimed the run.
 func (sc *Scheduler) run(ctx context.Context) {
-	if err := sc.o.Poll(ctx); err != nil {
-		sc.o.Logger.Warn("scheduled poll failed", "err", err)
+	for {
+		if err := sc.o.Poll(ctx); err != nil {
+			sc.o.Logger.Warn("scheduled poll failed", "err", err)
+		}
+		sc.mu.Lock()
+		again := sc.again && ctx.Err() == nil
+		sc.again, sc.running = false, again
+		sc.mu.Unlock()
+		if !again {
+			return
+		}
 	}
 }
 
@@ -103,11 +146,19 @@ func (sc *Scheduler) Start(ctx context.Context) error {
 	return nil
 }
 
-// SyncNow runs the poll job now, outside the daily schedule. While a poll
-// is running the request is dropped: that poll already covers it.
+// SyncNow polls now, outside the daily schedule, in the background. While
+// a poll is running it polls once more when that one ends.
 func (sc *Scheduler) SyncNow() error {
-	if err := sc.job.RunNow(); err != nil {
-		return fmt.Errorf("sync now: %w", err)
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	switch {
+	case sc.stopped:
+		return errors.New("sync now: the scheduler is stopped")
+	case sc.running:
+		sc.again = true
+	default:
+		sc.running = true
+		sc.polls.Go(func() { sc.run(sc.ctx) })
 	}
 	return nil
 }
@@ -117,7 +168,13 @@ func (sc *Scheduler) NextRun() (time.Time, error) { return sc.job.NextRun() }
 
 // Stop stops the schedule, cancels a poll under way and waits for it.
 func (sc *Scheduler) Stop() error {
-	if err := sc.s.Shutdown(); err != nil {
+	sc.mu.Lock()
+	sc.stopped = true
+	sc.mu.Unlock()
+	sc.cancel()
+	err := sc.s.Shutdown()
+	sc.polls.Wait()
+	if err != nil {
 		return fmt.Errorf("scheduler: stop: %w", err)
 	}
 	return nil

@@ -184,3 +184,43 @@ func TestParseTimeOfDay(t *testing.T) {
 		}
 	}
 }
+
+// A poll asked for while one runs is not lost: however many requests
+// arrive meanwhile, exactly one more poll follows, never beside it.
+func TestSyncNowDuringAPollRunsOnceMoreAfterIt(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 23, 12, 0, 0, 0, time.Local))
+	rec := newPollRecorder(true)
+	sc := startScheduler(t, clock, time.Time{}, rec) // catch-up poll starts and holds
+	rec.waitRun(t)
+	for range 3 {
+		if err := sc.SyncNow(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec.noRun(t)
+	rec.release <- struct{}{} // the catch-up poll ends
+	rec.waitRun(t)            // the requested one starts
+	rec.release <- struct{}{}
+	rec.noRun(t)
+	if runs, most := rec.runs.Load(), rec.maxAtOne.Load(); runs != 2 || most != 1 {
+		t.Fatalf("%d polls, at most %d at once; want 2, one at a time", runs, most)
+	}
+	// Once idle, a request starts a poll at once.
+	if err := sc.SyncNow(); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitRun(t)
+}
+
+func TestSyncNowAfterStopFails(t *testing.T) {
+	sc, err := NewScheduler(t.Context(), SchedulerOptions{Poll: func(context.Context) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.SyncNow(); err == nil {
+		t.Error("SyncNow after Stop: nil error")
+	}
+}
