@@ -70,6 +70,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 func serve(ctx context.Context, e *env, st *store.Store, o serveOptions, at engine.TimeOfDay) error {
 	log := slog.New(slog.NewTextHandler(e.Stderr, nil))
 	e.log = log
+	// stopAll ends everything started under ctx (tunnel, polls, commands
+	// run for the command line) also when serve stops for its own reason,
+	// such as the local listener failing; else background.Wait would wait
+	// for the tunnel forever.
+	ctx, stopAll := context.WithCancel(ctx)
+	defer stopAll()
 	parts, err := e.assemble(ctx, st)
 	if err != nil {
 		return err
@@ -148,7 +154,9 @@ loop:
 	// Shutdown lets webhook requests under way commit and answer first.
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	err = errors.Join(srv.Shutdown(shutdownCtx), sched.Stop())
+	err = srv.Shutdown(shutdownCtx)
+	stopAll()
+	err = errors.Join(err, sched.Stop())
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		err = errors.Join(fmt.Errorf("webhook server: %w", serveErr), err)
 	}

@@ -30,6 +30,9 @@ func webhookRoutes(ctx context.Context, e *env, p *engineParts, background *sync
 			Store:  p.st,
 			Logger: e.log,
 			PageChanged: func(pageID string) {
+				if ctx.Err() != nil {
+					return // shutting down: the next poll refreshes the page
+				}
 				background.Go(func() {
 					if err := p.poller.RefreshPage(ctx, pageID); err != nil {
 						e.log.Warn("refresh page after webhook", "page", pageID, "err", err)
