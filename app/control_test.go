@@ -106,6 +106,11 @@ func TestPollWaitsForThePollUnderWay(t *testing.T) {
 		_, err := p.pollAll(ctx) // nil poller and store: running would panic
 		done <- err
 	}()
+	select {
+	case err := <-done:
+		t.Fatalf("pollAll returned (%v) while another poll held the token", err)
+	case <-time.After(100 * time.Millisecond):
+	}
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("pollAll while another poll runs: %v, want it to wait until cancelled", err)

@@ -36,8 +36,8 @@ func (p *Poller) pollPage(ctx context.Context, pg store.Page, started time.Time)
 	} else {
 		st.LastSuccess = started
 	}
-	if err := p.o.Store.PutSyncState(ctx, st); err != nil && rep.Err == nil {
-		rep.Err = fmt.Errorf("record sync state: %w", err)
+	if err := p.o.Store.PutSyncState(ctx, st); err != nil {
+		rep.Err = errors.Join(rep.Err, fmt.Errorf("record sync state: %w", err))
 	}
 	p.o.Notify(Event{Kind: PageChanged, PageID: pg.ID})
 	return rep
