@@ -16,9 +16,12 @@ import (
 //     UpdatedAt only moves forward. NeedsLogin is left alone (SetNeedsLogin
 //     owns it).
 //   - Conversations (from polls) are created if missing, with their page;
-//     non-empty ID, CustomerName and Snippet overwrite; MessageCount and
-//     UnreadCount overwrite; UpdatedAt, DeliveredAt and ReadAt only move
-//     forward.
+//     non-empty ID and CustomerName overwrite; a non-empty Snippet,
+//     MessageCount and UnreadCount overwrite unless the copy's UpdatedAt
+//     is older (to the second) than the stored one; UpdatedAt, DeliveredAt
+//     and ReadAt only move forward.
+//   - The snippet is the preview of the conversation's newest stored
+//     message when that has one (see settleSnippet).
 //   - Messages are deduplicated by mid (see putMessage).
 //   - Reactions set Message.Reaction; the latest by At wins, and one for a
 //     message not stored yet waits for it (see react).
@@ -109,11 +112,17 @@ func (t *txn) mergeConv(c Conversation) error {
 	if c.CustomerName != "" {
 		cur.CustomerName = c.CustomerName
 	}
-	if c.Snippet != "" {
-		cur.Snippet = c.Snippet
+	// A poll reads Graph before it applies, and a webhook or a later
+	// poll may have stored newer activity in between: its snippet and
+	// counts would then undo that.
+	if !olderSecond(c.UpdatedAt, cur.UpdatedAt) {
+		if c.Snippet != "" {
+			cur.Snippet = c.Snippet
+			e.resnip = true
+		}
+		cur.MessageCount = c.MessageCount
+		cur.UnreadCount = c.UnreadCount
 	}
-	cur.MessageCount = c.MessageCount
-	cur.UnreadCount = c.UnreadCount
 	cur.UpdatedAt = later(cur.UpdatedAt, c.UpdatedAt)
 	cur.DeliveredAt = later(cur.DeliveredAt, c.DeliveredAt)
 	cur.ReadAt = later(cur.ReadAt, c.ReadAt)
@@ -131,6 +140,16 @@ func (t *txn) receipt(r Receipt) error {
 		e.cur.DeliveredAt = later(e.cur.DeliveredAt, r.Watermark)
 	}
 	return nil
+}
+
+// olderSecond reports whether a is older than b to the second. Graph
+// reports times in whole seconds and webhooks in milliseconds, so a poll
+// that has seen the message a webhook stored at 12:00:05.250 says
+// 12:00:05; comparing exactly would refuse every such poll's counts, and
+// webhooks never bring counts. The price is that a copy read in the same
+// second as newer activity passes for current until the next poll.
+func olderSecond(a, b time.Time) bool {
+	return a.Truncate(time.Second).Before(b.Truncate(time.Second))
 }
 
 // later returns the later of a and b in UTC, which is how every time is

@@ -278,3 +278,78 @@ func TestConcurrentApply(t *testing.T) {
 		t.Errorf("Conversations = %d, %v; want 10", len(convs), err)
 	}
 }
+
+// TestPollCopyNeverMovesConversationBack replays a poll that read a
+// conversation from Graph, then lost the race to a webhook (or a later
+// poll) that stored something newer before the poll's Apply ran.
+func TestPollCopyNeverMovesConversationBack(t *testing.T) {
+	msg := func(id string, at time.Time, text string) Message {
+		return Message{ID: id, PageID: "p", PSID: "u", Direction: Incoming, CreatedAt: at, Text: text}
+	}
+	// Graph reports whole seconds, webhooks milliseconds.
+	webhookAt := t0.Add(time.Minute + 250*time.Millisecond)
+	webhook := Changes{Messages: []Message{msg("m2", webhookAt, "B")}}
+	poll := func(at time.Time, snip string, count, unread int, msgs ...Message) Changes {
+		return Changes{
+			Conversations: []Conversation{{PageID: "p", PSID: "u", ID: "t_u", UpdatedAt: at,
+				Snippet: snip, MessageCount: count, UnreadCount: unread}},
+			Messages: msgs,
+		}
+	}
+	m1 := msg("m1", t0, "A")
+	// Read before the webhook: m1 is the newest message.
+	before := poll(t0, "A", 1, 1, m1)
+	// Read after the webhook, in the same second as m2.
+	after := poll(t0.Add(time.Minute), "B", 2, 2, msg("m2", t0.Add(time.Minute), "B"), m1)
+	// Read before the webhook but in its second: it passes for current,
+	// yet must not take the snippet back.
+	sameSecond := poll(t0.Add(time.Minute), "A", 1, 1, msg("m1", t0.Add(time.Minute), "A"))
+	// Read after a third message.
+	newer := poll(t0.Add(2*time.Minute), "C", 3, 3, msg("m3", t0.Add(2*time.Minute), "C"))
+
+	for _, tc := range []struct {
+		name          string
+		steps         []Changes
+		snippet       string
+		count, unread int
+		updated       time.Time
+		messages      int
+	}{
+		{"stale poll after webhook", []Changes{webhook, before}, "B", 0, 0, webhookAt, 2},
+		{"stale poll after fresher poll", []Changes{webhook, after, before}, "B", 2, 2, webhookAt, 2},
+		{"poll in the webhook's second", []Changes{webhook, after}, "B", 2, 2, webhookAt, 2},
+		{"stale poll in the webhook's second", []Changes{webhook, sameSecond}, "B", 1, 1, webhookAt, 2},
+		{"newer poll", []Changes{before, webhook, newer}, "C", 3, 3, t0.Add(2 * time.Minute), 3},
+		{"newer poll without messages", []Changes{poll(t0.Add(2*time.Minute), "C", 3, 3)}, "C", 3, 3, t0.Add(2 * time.Minute), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTemp(t)
+			ctx := context.Background()
+			// A second conversation whose activity falls between the
+			// two sightings of u, so a move in the listing shows.
+			apply(t, s, Changes{Messages: []Message{{ID: "v1", PageID: "p", PSID: "v", CreatedAt: t0.Add(30 * time.Second), Text: "v"}}})
+			for _, ch := range tc.steps {
+				apply(t, s, ch)
+			}
+			c, err := s.Conversation(ctx, "p", "u")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Snippet != tc.snippet || c.MessageCount != tc.count || c.UnreadCount != tc.unread || !c.UpdatedAt.Equal(tc.updated) {
+				t.Errorf("Conversation = %+v\nwant Snippet %q MessageCount %d UnreadCount %d UpdatedAt %v",
+					c, tc.snippet, tc.count, tc.unread, tc.updated)
+			}
+			convs, err := s.Conversations(ctx, "p", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(convs) != 2 || convs[0].PSID != "u" || !convs[0].UpdatedAt.Equal(tc.updated) || convs[1].PSID != "v" {
+				t.Errorf("Conversations = %+v, want u (at %v) then v", convs, tc.updated)
+			}
+			if n := len(dumpBucket(t, s, bucketRecent)); n != 2 {
+				t.Errorf("recency index holds %d entries, want 2", n)
+			}
+			checkStats(t, s, Stats{Pages: 1, Conversations: 2, Messages: tc.messages + 1})
+		})
+	}
+}

@@ -45,7 +45,7 @@ func (t *txn) putMessage(m Message) error {
 		return err
 	}
 	e.cur.UpdatedAt = later(e.cur.UpdatedAt, m.CreatedAt)
-	t.touchSnippet(e, key, m)
+	e.resnip = true
 	return nil
 }
 
@@ -85,23 +85,33 @@ func (t *txn) mergeMessage(key []byte, m Message) error {
 	if err != nil {
 		return err
 	}
-	t.touchSnippet(e, key, merged)
+	e.resnip = true
 	return nil
 }
 
-// touchSnippet makes m the conversation's snippet if m (stored at key) is
-// its newest message. Asking the index rather than comparing with
-// UpdatedAt keeps this right when a poll stores older messages after
-// newer ones.
-func (t *txn) touchSnippet(e *convEntry, key []byte, m Message) {
-	s := snippet(m)
-	if s == "" {
-		return
+// settleSnippet sets the snippet from the conversation's newest stored
+// message, once all of the transaction's writes are in. Looking at the
+// stored messages rather than at what this write brought keeps it right
+// when a poll stores older messages after newer ones, or carries Graph's
+// snippet from before a message a webhook stored meanwhile (Graph's
+// seconds cannot always tell). A newest message with no preview leaves
+// the snippet as it is.
+func (t *txn) settleSnippet(e *convEntry) error {
+	if !e.resnip {
+		return nil
 	}
-	last, _ := lastWithPrefix(t.msgs.Cursor(), msgPrefix(e.orig.PageID, e.orig.PSID))
-	if bytes.Equal(last, key) {
+	k, v := lastWithPrefix(t.msgs.Cursor(), msgPrefix(e.orig.PageID, e.orig.PSID))
+	if k == nil {
+		return nil
+	}
+	var m Message
+	if err := decode(k, v, &m); err != nil {
+		return err
+	}
+	if s := snippet(m); s != "" {
 		e.cur.Snippet = s
 	}
+	return nil
 }
 
 // snippet is the one-line preview of m in the inbox list.

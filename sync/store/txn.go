@@ -53,6 +53,9 @@ type convEntry struct {
 	orig    Conversation
 	cur     Conversation
 	existed bool
+	// resnip asks flush to settle the snippet: a message or a snippet
+	// was written.
+	resnip bool
 }
 
 func newTxn(tx *bbolt.Tx) (*txn, error) {
@@ -109,6 +112,9 @@ func (t *txn) conv(pageID, psid string) (*convEntry, error) {
 // flush writes the conversations and counters the transaction changed.
 func (t *txn) flush() error {
 	for _, e := range t.cache {
+		if err := t.settleSnippet(e); err != nil {
+			return err
+		}
 		if err := t.flushConv(e); err != nil {
 			return err
 		}
