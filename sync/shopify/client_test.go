@@ -476,14 +476,27 @@ func TestClientConfigErrors(t *testing.T) {
 	}
 }
 
+// TestContextCancelDuringThrottle: cancelling while the client waits out
+// a THROTTLED answer ends the wait with the context's error and sends no
+// retry.
 func TestContextCancelDuringThrottle(t *testing.T) {
 	fake, _ := newFake(t, "read_products")
 	fake.ThrottleNext(1)
 	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	c := shopify.NewClient(shopify.ClientOptions{Shop: "acme", Token: accessToken, BaseURL: fake.URL, Logger: quiet()})
+	slept := 0
+	c := shopify.NewClient(shopify.ClientOptions{Shop: "acme", Token: accessToken, BaseURL: fake.URL, Logger: quiet(),
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			slept++
+			cancel() // the merchant quits while the client waits
+			<-ctx.Done()
+			return ctx.Err()
+		}})
+	before := len(fake.Requests())
 	if _, err := c.Shop(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if sent := len(fake.Requests()) - before; slept != 1 || sent != 1 {
+		t.Errorf("%d waits, %d requests; want the throttled request, one wait, no retry", slept, sent)
 	}
 }
 
