@@ -442,9 +442,12 @@ func TestOAuthErrorMapping(t *testing.T) {
 // TestRefreshKeepsOmittedFields: an answer without scope or refresh token
 // keeps the old ones rather than storing empty values.
 func TestRefreshKeepsOmittedFields(t *testing.T) {
-	var got map[string]any
+	var got url.Values
+	var contentType string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		json.NewDecoder(r.Body).Decode(&got)
+		contentType = r.Header.Get("Content-Type")
+		r.ParseForm()
+		got = r.PostForm
 		w.Write([]byte(`{"access_token":"shpat_new","expires_in":3600}`))
 	}))
 	defer srv.Close()
@@ -458,7 +461,9 @@ func TestRefreshKeepsOmittedFields(t *testing.T) {
 		!nt.RefreshExpiresAt.Equal(old.RefreshExpiresAt) || !nt.ExpiresAt.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("refreshed = %+v", nt)
 	}
-	if got["grant_type"] != "refresh_token" || got["refresh_token"] != "shprt_old" || got["client_id"] != clientID || got["client_secret"] != clientSecret {
-		t.Fatalf("request body = %v", got)
+	// The API notes write the refresh form-encoded.
+	if contentType != "application/x-www-form-urlencoded" || got.Get("grant_type") != "refresh_token" ||
+		got.Get("refresh_token") != "shprt_old" || got.Get("client_id") != clientID || got.Get("client_secret") != clientSecret {
+		t.Fatalf("request %s body = %v", contentType, got)
 	}
 }

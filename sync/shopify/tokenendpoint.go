@@ -117,11 +117,13 @@ func (o OAuth) Refresh(ctx context.Context, shop string, t Token) (Token, error)
 	if t.RefreshToken == "" {
 		return Token{}, fmt.Errorf("shopify: refresh: %w", ErrNoRefreshToken)
 	}
-	body := map[string]any{
-		"client_id": o.ClientID, "client_secret": o.ClientSecret,
-		"grant_type": "refresh_token", "refresh_token": t.RefreshToken,
+	// Form-encoded, as the OAuth 2.0 refresh grant is and as the API notes
+	// write it; only the code exchange is documented as JSON.
+	form := url.Values{
+		"client_id": {o.ClientID}, "client_secret": {o.ClientSecret},
+		"grant_type": {"refresh_token"}, "refresh_token": {t.RefreshToken},
 	}
-	nt, err := o.requestToken(ctx, "refresh", shop, body, nil, []string{t.RefreshToken, t.AccessToken})
+	nt, err := o.requestToken(ctx, "refresh", shop, nil, form, []string{t.RefreshToken, t.AccessToken})
 	if err != nil {
 		return Token{}, err
 	}
