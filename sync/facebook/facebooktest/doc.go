@@ -19,8 +19,10 @@
 //     code 100 subcode 33, Graph's answer for objects a token cannot see.
 //   - Without ?fields, pages return id,name; conversations id,updated_time;
 //     messages id,created_time. Unknown fields are refused with code 100.
-//   - Cursors are opaque strings naming the edge item they follow, so new
-//     items arriving between pages neither repeat nor skip older ones.
+//   - Cursors are opaque strings naming the edge item they follow. Like
+//     Graph's, they promise nothing when the list changes between pages: a
+//     conversation that moves to the front while a walk is under way may
+//     be seen twice, which the store's idempotent writes absorb.
 //
 // The same Server also plays www.facebook.com for the manual Login flow
 // (point the client's Graph and web base URLs at URL): SetApp registers the
