@@ -36,11 +36,15 @@ type HandlerOptions struct {
 //     hub.mode is "subscribe" and hub.verify_token matches, else 403.
 //   - POST is a delivery: 413 when larger than MaxBodyBytes, 403 unless
 //     the signature matches the raw body (nothing is parsed or stored), 400
-//     when malformed, 500 when the Sink fails (Meta retries), and 200
-//     "EVENT_RECEIVED" only after the Sink committed it.
+//     when the envelope is malformed, 500 when the Sink fails (Meta
+//     retries), and 200 "EVENT_RECEIVED" only after the Sink committed it.
+//     An entry or event that does not decode is logged and skipped rather
+//     than refused: Meta would re-send it unchanged until it unsubscribes
+//     the page (see ParseWebhook).
 //   - Anything else is 405.
 //
-// Logs carry counts and statuses only, never message text or secrets.
+// Logs carry counts, statuses, page ids and event kinds only, never message
+// text or secrets.
 // It panics when AppSecret or Sink is missing: that is a wiring bug, and a
 // handler that cannot verify or store must not start acknowledging.
 func NewWebhookHandler(o HandlerOptions) http.Handler {
@@ -125,13 +129,16 @@ func (h *webhookHandler) deliver(w http.ResponseWriter, r *http.Request) {
 		h.reject(ctx, w, http.StatusBadRequest, "webhook body malformed", "err", err)
 		return
 	}
+	for _, s := range wh.Skipped {
+		h.log.WarnContext(ctx, "webhook item undecodable; skipped", "page", s.PageID, "kind", s.Kind, "path", s.Path)
+	}
 	if err := h.opt.Sink.Ingest(ctx, wh); err != nil {
 		// Not acknowledged: Meta will deliver it again.
 		h.log.ErrorContext(ctx, "webhook not stored", "entries", len(wh.Entries), "err", err)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
-	h.log.DebugContext(ctx, "webhook stored", "entries", len(wh.Entries), "events", countEvents(wh))
+	h.log.DebugContext(ctx, "webhook stored", "entries", len(wh.Entries), "events", countEvents(wh), "skipped", len(wh.Skipped))
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, "EVENT_RECEIVED")
 }

@@ -18,6 +18,16 @@ var ErrMalformed = errors.New("facebook: malformed webhook")
 type Webhook struct {
 	Object  string // always "page" after ParseWebhook
 	Entries []Entry
+	Skipped []Skipped // parts left out because they did not decode
+}
+
+// Skipped names a part of a delivery that ParseWebhook left out. It says
+// where the part was and never what it held: that may be a customer's text,
+// and Skipped exists to be logged.
+type Skipped struct {
+	PageID string // "" when the entry's own id was unreadable
+	Kind   string // "entry", "change", or the event kind it looked like ("postback")
+	Path   string // JSON path of the offending value ("postback.payload"), when the decoder reports one
 }
 
 // Entry is the part of a delivery about one Page.
@@ -112,27 +122,3 @@ type PostbackEvent struct{ MID, Title, Payload string }
 // ReactionEvent is a reaction to the message MID. Action is "react" or
 // "unreact"; Emoji is empty on unreact.
 type ReactionEvent struct{ MID, Reaction, Emoji, Action string }
-
-// ParseWebhook decodes a delivery's body. Call it only after
-// VerifySignature succeeded on the same bytes.
-func ParseWebhook(body []byte) (*Webhook, error) {
-	var w wireWebhook
-	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	if w.Object != "page" {
-		return nil, fmt.Errorf("%w: object %q, want \"page\"", ErrMalformed, w.Object)
-	}
-	wh := &Webhook{Object: w.Object, Entries: make([]Entry, 0, len(w.Entry))}
-	for _, we := range w.Entry {
-		e := Entry{PageID: string(we.ID), Time: we.Time.time()}
-		for _, ev := range we.Messaging {
-			e.Events = append(e.Events, ev.event())
-		}
-		for _, c := range we.Changes {
-			e.Changes = append(e.Changes, Change{Field: c.Field, Value: c.Value})
-		}
-		wh.Entries = append(wh.Entries, e)
-	}
-	return wh, nil
-}

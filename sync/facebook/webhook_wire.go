@@ -9,20 +9,24 @@ import (
 
 // The wire types below mirror Meta's webhook JSON; ParseWebhook converts
 // them into the exported types, which do not depend on JSON details.
+// Entries and items stay raw one level up so each is decoded on its own
+// and a bad one cannot fail its neighbours.
 
 type wireWebhook struct {
-	Object string      `json:"object"`
-	Entry  []wireEntry `json:"entry"`
+	Object string            `json:"object"`
+	Entry  []json.RawMessage `json:"entry"`
 }
 
 type wireEntry struct {
-	ID        flexString  `json:"id"`
-	Time      millis      `json:"time"`
-	Messaging []wireEvent `json:"messaging"`
-	Changes   []struct {
-		Field string          `json:"field"`
-		Value json.RawMessage `json:"value"`
-	} `json:"changes"`
+	ID        flexString        `json:"id"`
+	Time      millis            `json:"time"`
+	Messaging []json.RawMessage `json:"messaging"` // each a wireEvent
+	Changes   []json.RawMessage `json:"changes"`   // each a wireChange
+}
+
+type wireChange struct {
+	Field string          `json:"field"`
+	Value json.RawMessage `json:"value"`
 }
 
 type wireActor struct {
