@@ -225,12 +225,20 @@ func (h *harness) startServe() (webhookURL string, stop func() int, stderr *sync
 	}, errOut
 }
 
-func TestServeStoresWebhooksAndCatchesUp(t *testing.T) {
-	h := newHarness(t)
+// seedForServe is seed plus what serve needs for Facebook webhooks: the
+// page token, the app secret "app-secret-123" and the verify token
+// "verify-me".
+func (h *harness) seedForServe() {
+	h.t.Helper()
 	h.seed()
 	h.mustRun(pageToken, "secrets", "set", "facebook-page-token:100")
 	h.mustRun("app-secret-123", "secrets", "set", "facebook-app-secret")
 	h.mustRun("verify-me", "secrets", "set", "facebook-verify-token")
+}
+
+func TestServeStoresWebhooksAndCatchesUp(t *testing.T) {
+	h := newHarness(t)
+	h.seedForServe()
 	h.fb.RequireAppSecretProof("app-secret-123")
 
 	url, stop, stderr := h.startServe()

@@ -21,10 +21,7 @@ import (
 // serve started with say what to do instead.
 func TestServeRunsCommandsForTheCommandLine(t *testing.T) {
 	h := newHarness(t)
-	h.seed()
-	h.mustRun(pageToken, "secrets", "set", "facebook-page-token:100")
-	h.mustRun("app-secret-123", "secrets", "set", "facebook-app-secret")
-	h.mustRun("verify-me", "secrets", "set", "facebook-verify-token")
+	h.seedForServe()
 	_, stop, stderr := h.startServe()
 	eventually(t, "the catch-up poll", func() bool { return strings.Contains(stderr.String(), "polled page") })
 

@@ -137,22 +137,6 @@ func TestSchedulerRunsDailyAtConfiguredTime(t *testing.T) {
 	}
 }
 
-func TestSchedulerNeverRunsTwoPollsAtOnce(t *testing.T) {
-	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 23, 12, 0, 0, 0, time.Local))
-	rec := newPollRecorder(true)
-	sc := startScheduler(t, clock, time.Time{}, rec) // catch-up poll starts and holds
-	rec.waitRun(t)
-	for range 3 {
-		if err := sc.SyncNow(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rec.noRun(t)
-	if got := rec.maxAtOne.Load(); got != 1 {
-		t.Fatalf("%d polls ran at once, want 1", got)
-	}
-}
-
 func TestSyncNowRunsThePoll(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 23, 12, 0, 0, 0, time.Local))
 	rec := newPollRecorder(false)
@@ -185,8 +169,8 @@ func TestParseTimeOfDay(t *testing.T) {
 	}
 }
 
-// A poll asked for while one runs is not lost: however many requests
-// arrive meanwhile, exactly one more poll follows, never beside it.
+// Polls never overlap, and one asked for while a poll runs is not lost:
+// however many requests arrive meanwhile, exactly one more poll follows.
 func TestSyncNowDuringAPollRunsOnceMoreAfterIt(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(time.Date(2026, 11, 23, 12, 0, 0, 0, time.Local))
 	rec := newPollRecorder(true)
