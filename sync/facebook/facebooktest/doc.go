@@ -19,6 +19,15 @@
 //     code 100 subcode 33, Graph's answer for objects a token cannot see.
 //   - Without ?fields, pages return id,name; conversations id,updated_time;
 //     messages id,created_time. Unknown fields are refused with code 100.
+//   - Rate limits come two ways. FailNext fails one request, for a
+//     client's reaction to a single answer. Throttle holds a Page
+//     throttled (code 4, 17, 32, 613, 80001 or 80006 with the matching
+//     X-App-Usage, X-Page-Usage or X-Business-Use-Case-Usage header) until
+//     the fake's clock (SetClock) passes the block's end; calls on the
+//     Page's node, its edges, its conversations and their messages fail
+//     meanwhile. Meta only says that calls made while throttled extend the
+//     block: the fake restarts it on every such call (a rolling window),
+//     so a client that keeps calling is never released.
 //   - Cursors are opaque strings naming the edge item they follow. Like
 //     Graph's, they promise nothing when the list changes between pages: a
 //     conversation that moves to the front while a walk is under way may

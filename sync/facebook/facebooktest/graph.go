@@ -68,6 +68,9 @@ func (s *Server) answer(r *http.Request, token string, formErr error) (any, *gra
 		e := badParam("(#100) The request parameters could not be parsed")
 		return nil, &e
 	}
+	if gerr := s.throttled(path, token); gerr != nil {
+		return nil, gerr
+	}
 	if body, gerr, ok := s.loginAnswer(r, token, path); ok {
 		return body, gerr
 	}

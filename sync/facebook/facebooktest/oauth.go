@@ -153,8 +153,9 @@ func (s *Server) GrantScopes(scopes ...string) {
 	s.login.granted = append([]string{}, scopes...)
 }
 
-// SetClock replaces the clock used for code and token lifetimes (default
-// time.Now), so tests can let a code expire.
+// SetClock replaces the clock used for code and token lifetimes and for
+// Throttle's blocks (default time.Now), so tests can let a code expire or
+// a rate limit end without waiting.
 func (s *Server) SetClock(now func() time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -33,6 +33,7 @@ type Server struct {
 	convs       map[string]*conversation // by conversation id
 	pageSize    int
 	failures    []failure
+	throttles   map[string]*throttle // by page id (throttle.go)
 	requests    []Request
 	proofSecret string
 	headers     map[string]string // sent on every response
