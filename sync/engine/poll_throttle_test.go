@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,14 +58,9 @@ func storedMIDs(t *testing.T, f *fixture, mids ...string) []bool {
 // longer than the poller's MaxRateLimitWait fails the poll with a
 // rate-limit error, no call is made for it while the block lasts (the
 // fake's block end never moves), and once the clock passes the block the
-// next poll stores A's messages.
-//
-// Current behaviour, documented rather than endorsed: facebook.Client keeps
-// ONE client-wide block (Client.blockedUntil), so A's throttle also fails
-// page B, polled after A with the same client, without a single request
-// for B, although Meta's codes 32, 80001 and 80006 (and the fake) throttle
-// one Page only. If the client learns per-Page blocks, B's assertions
-// below are the ones to flip: B should then succeed in the first poll.
+// next poll stores A's messages. Page B, polled after A with the same
+// client, is not held back: codes 32, 80001 and 80006 throttle one Page,
+// and the client blocks only the calls made with that Page's token.
 func TestPollLongThrottleFailsThePageUntilTheBlockEnds(t *testing.T) {
 	f := newFixture(t)
 	seedThrottle(t, f)
@@ -92,28 +88,31 @@ func TestPollLongThrottleFailsThePageUntilTheBlockEnds(t *testing.T) {
 	if st, err := f.st.SyncState(t.Context(), "100"); err != nil || !st.LastSuccess.IsZero() || st.LastError == "" {
 		t.Errorf("A's sync state %+v, %v: want the failure recorded and no success", st, err)
 	}
-	// One throttled call (the page node), none after it.
-	if got := len(f.fb.Requests()); got != 1 || f.requests("/100") != 1 {
-		t.Errorf("%d requests (%d for A's node), want exactly A's first, throttled, one", got, f.requests("/100"))
+	// One throttled call for A (its node), none after it.
+	if got := requestsAbout(f, "100", "9001"); got != 1 || f.requests("/100") != 1 {
+		t.Errorf("%d requests about A (%d for its node), want exactly the first, throttled, one", got, f.requests("/100"))
 	}
-	// The client-wide block: B fails without being called.
-	if b := pages["200"]; !errors.Is(b.Err, facebook.ErrRateLimited) {
-		t.Errorf("page B: %v; the client-wide block used to fail it too (update this test if blocks became per page)", b.Err)
+	// B is not A: it is polled and stored.
+	if b := pages["200"]; b.Err != nil {
+		t.Errorf("page B: %v; A's throttle must not hold it back", b.Err)
 	}
-	if got := storedMIDs(t, f, "m_b_1"); got[0] {
-		t.Error("B's message stored although the client was blocked")
+	if got := storedMIDs(t, f, "m_b_1"); !got[0] {
+		t.Error("B's message not stored while only A was throttled")
 	}
 
-	// A poll while the block lasts makes no call at all, so the fake's
+	// A poll while the block lasts makes no call about A, so the fake's
 	// block has not been extended.
 	f.clock.Advance(block / 2)
-	before := len(f.fb.Requests())
+	before := requestsAbout(f, "100", "9001")
 	rep = f.poll(t)
 	if a := reportsByPage(rep)["100"]; !errors.Is(a.Err, facebook.ErrRateLimited) {
 		t.Errorf("page A during the block: %v, want ErrRateLimited", a.Err)
 	}
-	if got := len(f.fb.Requests()) - before; got != 0 {
-		t.Errorf("%d requests during the block, want 0", got)
+	if b := reportsByPage(rep)["200"]; b.Err != nil {
+		t.Errorf("page B during A's block: %v", b.Err)
+	}
+	if got := requestsAbout(f, "100", "9001") - before; got != 0 {
+		t.Errorf("%d requests about A during the block, want 0", got)
 	}
 	if got := f.fb.ThrottledUntil("100"); !got.Equal(end) {
 		t.Errorf("fake's block ends %v, want %v: the client called during it", got, end)
@@ -137,6 +136,22 @@ func TestPollLongThrottleFailsThePageUntilTheBlockEnds(t *testing.T) {
 	if st, err := f.st.SyncState(t.Context(), "100"); err != nil || st.LastSuccess.IsZero() || st.LastError != "" {
 		t.Errorf("A's sync state %+v, %v: want a success", st, err)
 	}
+}
+
+// requestsAbout counts the requests the fake received about a page: its
+// node, its edges and its conversations' messages.
+func requestsAbout(f *fixture, pageID string, psids ...string) int {
+	n := 0
+	for _, r := range f.fb.Requests() {
+		about := strings.HasSuffix(r.Path, "/"+pageID) || strings.Contains(r.Path, "/"+pageID+"/")
+		for _, psid := range psids {
+			about = about || strings.Contains(r.Path, facebooktest.ConversationID(pageID, psid))
+		}
+		if about {
+			n++
+		}
+	}
+	return n
 }
 
 // TestPollShortThrottleIsSatOut: a block shorter than MaxRateLimitWait is

@@ -47,8 +47,9 @@ type Options struct {
 }
 
 // Client is a Graph API client for page-token calls. It is safe for
-// concurrent use; its only mutable state is the rate-limit block, which is
-// per Client so that independent Meta apps never block each other.
+// concurrent use; its only mutable state is the rate-limit blocks (the
+// app's, and one per throttled token), which are per Client so that
+// independent Meta apps never block each other.
 //
 // The access token is sent as "Authorization: Bearer <token>", never in the
 // URL: URLs end up in *url.Error texts, proxy logs and panics, headers do not.
@@ -59,9 +60,8 @@ type Client struct {
 	appSecret string
 	now       func() time.Time
 
-	mu           sync.Mutex
-	blockedUntil time.Time
-	blockCause   error
+	mu     sync.Mutex
+	blocks map[blockScope]block // live rate-limit blocks (ratelimit.go)
 }
 
 // NewClient returns a Client. An unusable BaseURL is reported by every call
@@ -127,7 +127,7 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, token string
 // what it was sent in its error messages: the token, and every string in
 // scrub, are cut out of them.
 func (c *Client) roundTrip(ctx context.Context, method string, u *url.URL, token string, form url.Values, out any, scrub []string) error {
-	if err := c.checkBlocked(); err != nil {
+	if err := c.checkBlocked(token); err != nil {
 		return err
 	}
 	req, err := c.newRequest(ctx, method, u, token, form)
@@ -154,12 +154,12 @@ func (c *Client) roundTrip(ctx context.Context, method string, u *url.URL, token
 			}
 		}
 		if errors.Is(gerr, ErrRateLimited) {
-			return c.rateLimited(resp.Header, gerr)
+			return c.rateLimited(resp.Header, gerr, token)
 		}
-		c.observeUsage(resp.Header)
+		c.observeUsage(resp.Header, token)
 		return gerr
 	}
-	c.observeUsage(resp.Header)
+	c.observeUsage(resp.Header, token)
 	if err := json.Unmarshal(body, out); err != nil {
 		return fmt.Errorf("decoding response: %w", err)
 	}

@@ -246,7 +246,7 @@ func TestGraphErrors(t *testing.T) {
 			if isRL != tt.rateLimited {
 				t.Errorf("RateLimitError = %v, want %v", isRL, tt.rateLimited)
 			}
-			if blocked := !c.BlockedUntil().IsZero(); blocked != tt.rateLimited {
+			if blocked := !c.BlockedUntil(pageToken).IsZero(); blocked != tt.rateLimited {
 				t.Errorf("blocked = %v after code %d", blocked, tt.code)
 			}
 		})
@@ -266,7 +266,7 @@ func TestDeadTokenIsNotRetriedOrBlocked(t *testing.T) {
 	if n := len(fake.Requests()); n != 1 {
 		t.Errorf("%d requests, want exactly 1 (no retry)", n)
 	}
-	if !c.BlockedUntil().IsZero() {
+	if !c.BlockedUntil(pageToken).IsZero() {
 		t.Error("a dead token must not block the client")
 	}
 }

@@ -1,6 +1,7 @@
 package facebook
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,28 +61,30 @@ type bucUsage struct {
 	RegainMinutes float64 `json:"estimated_time_to_regain_access"`
 }
 
-// readUsage reports whether the usage headers say a quota is used up and the
-// longest estimated_time_to_regain_access. A malformed header is ignored: it
-// must never fail a call that otherwise succeeded.
-func readUsage(h http.Header) (exhausted bool, regain time.Duration) {
-	for _, name := range []string{"X-App-Usage", "X-Page-Usage"} {
+// readUsage reads the usage headers: whether the app's quota is used up
+// (X-App-Usage), whether the quota of the page or business object the
+// call was about is (X-Page-Usage, X-Business-Use-Case-Usage), and the
+// longest estimated_time_to_regain_access. A malformed header is ignored:
+// it must never fail a call that otherwise succeeded.
+func readUsage(h http.Header) (app, page bool, regain time.Duration) {
+	exhausted := func(name string) bool {
 		var u usage
-		if v := h.Get(name); v != "" && json.Unmarshal([]byte(v), &u) == nil && u.exhausted() {
-			exhausted = true
-		}
+		v := h.Get(name)
+		return v != "" && json.Unmarshal([]byte(v), &u) == nil && u.exhausted()
 	}
+	app, page = exhausted("X-App-Usage"), exhausted("X-Page-Usage")
 	var buc map[string][]bucUsage
 	if v := h.Get("X-Business-Use-Case-Usage"); v != "" && json.Unmarshal([]byte(v), &buc) == nil {
 		for _, entries := range buc {
 			for _, e := range entries {
 				if e.exhausted() || e.RegainMinutes > 0 {
-					exhausted = true
+					page = true
 				}
 				regain = max(regain, time.Duration(e.RegainMinutes*float64(time.Minute)))
 			}
 		}
 	}
-	return exhausted, regain
+	return app, page, regain
 }
 
 // retryAfterHeader reads a Retry-After in seconds; Graph rarely sends one,
@@ -94,63 +97,118 @@ func retryAfterHeader(h http.Header) time.Duration {
 	return time.Duration(s) * time.Second
 }
 
-// rateLimited blocks the Client after a throttling answer and describes it.
-func (c *Client) rateLimited(h http.Header, cause *Error) *RateLimitError {
-	_, d := readUsage(h)
+// blockScope names what a rate-limit block holds back: every call (the
+// app's quota: codes 4 and 613, X-App-Usage) or only the calls made with
+// one access token (codes 17, 32, 80001 and 80006, X-Page-Usage and the
+// business use case header count against one user or one page, and each
+// page has its own token), so that one throttled page does not stop the
+// others. Tokens are kept as hashes: the Client holds no copy of one.
+type blockScope struct {
+	token [sha256.Size]byte
+	app   bool
+}
+
+func appScope() blockScope { return blockScope{app: true} }
+
+func tokenScope(token string) blockScope {
+	if token == "" {
+		return appScope()
+	}
+	return blockScope{token: sha256.Sum256([]byte(token))}
+}
+
+// codeScope is what a throttling code holds back.
+func codeScope(code int, token string) blockScope {
+	switch code {
+	case 4, 613:
+		return appScope()
+	}
+	return tokenScope(token)
+}
+
+type block struct {
+	until time.Time
+	cause error
+}
+
+// rateLimited blocks after a throttling answer to a call made with token
+// and describes it.
+func (c *Client) rateLimited(h http.Header, cause *Error, token string) *RateLimitError {
+	_, _, d := readUsage(h)
 	if d <= 0 {
 		d = retryAfterHeader(h)
 	}
 	if d <= 0 {
 		d = DefaultRetryAfter
 	}
-	return &RateLimitError{RetryAfter: c.block(d, cause), Err: cause}
+	return &RateLimitError{RetryAfter: c.block(codeScope(cause.Code, token), d, cause), Err: cause}
 }
 
-// observeUsage blocks the Client when an answer's usage headers say the
-// next call would be throttled.
-func (c *Client) observeUsage(h http.Header) {
-	exhausted, d := readUsage(h)
-	if !exhausted {
-		return
-	}
+// observeUsage blocks when an answer's usage headers say the next call
+// would be throttled.
+func (c *Client) observeUsage(h http.Header, token string) {
+	app, page, d := readUsage(h)
 	if d <= 0 {
 		d = DefaultRetryAfter
 	}
-	c.block(d, errUsageExhausted)
+	if app {
+		c.block(appScope(), d, errUsageExhausted)
+	}
+	if page {
+		c.block(tokenScope(token), d, errUsageExhausted)
+	}
 }
 
-// block extends the block to at least now+d and returns how long the block
-// still lasts. A shorter new estimate never shortens an existing block.
-func (c *Client) block(d time.Duration, cause error) time.Duration {
+// block extends the scope's block to at least now+d and returns how long
+// it still lasts. A shorter new estimate never shortens an existing block.
+func (c *Client) block(scope blockScope, d time.Duration, cause error) time.Duration {
 	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if until := now.Add(d); until.After(c.blockedUntil) {
-		c.blockedUntil, c.blockCause = until, cause
+	if c.blocks == nil {
+		c.blocks = map[blockScope]block{}
 	}
-	return c.blockedUntil.Sub(now)
+	for s, b := range c.blocks {
+		if !now.Before(b.until) {
+			delete(c.blocks, s) // ended: keep the map as small as the live blocks
+		}
+	}
+	b := c.blocks[scope]
+	if until := now.Add(d); until.After(b.until) {
+		b = block{until: until, cause: cause}
+		c.blocks[scope] = b
+	}
+	return b.until.Sub(now)
 }
 
-// checkBlocked fails fast while a block lasts: Meta counts calls made while
-// throttled and extends the block, so none may be sent.
-func (c *Client) checkBlocked() error {
-	now := c.now()
+// blockFor is the block that holds back a call made with token: the
+// app-wide one or the token's own, whichever ends later.
+func (c *Client) blockFor(token string) block {
 	c.mu.Lock()
-	until, cause := c.blockedUntil, c.blockCause
-	c.mu.Unlock()
-	if !now.Before(until) {
+	defer c.mu.Unlock()
+	b := c.blocks[appScope()]
+	if t, ok := c.blocks[tokenScope(token)]; ok && t.until.After(b.until) {
+		b = t
+	}
+	return b
+}
+
+// checkBlocked fails fast while a block on a call made with token lasts:
+// Meta counts calls made while throttled and extends the block, so none
+// may be sent.
+func (c *Client) checkBlocked(token string) error {
+	now := c.now()
+	b := c.blockFor(token)
+	if !now.Before(b.until) {
 		return nil
 	}
 	return &RateLimitError{
-		RetryAfter: until.Sub(now),
-		Err:        fmt.Errorf("no request sent, client blocked until %s: %w", until.UTC().Format(time.RFC3339), cause),
+		RetryAfter: b.until.Sub(now),
+		Err:        fmt.Errorf("no request sent, blocked until %s: %w", b.until.UTC().Format(time.RFC3339), b.cause),
 	}
 }
 
 // BlockedUntil returns the time before which the Client refuses to send
-// calls because of a rate limit; the zero time, or a past one, means none.
-func (c *Client) BlockedUntil() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.blockedUntil
-}
+// calls made with token because of a rate limit; the zero time, or a past
+// one, means none.
+func (c *Client) BlockedUntil(token string) time.Time { return c.blockFor(token).until }

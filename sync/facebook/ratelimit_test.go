@@ -42,7 +42,7 @@ func TestRateLimitRetryAfter(t *testing.T) {
 			if ge, ok := errors.AsType[*facebook.Error](err); !ok || ge.Code != tt.code {
 				t.Errorf("cause = %v, want Graph code %d", rl.Err, tt.code)
 			}
-			if got, want := c.BlockedUntil(), clk.Now().Add(tt.want); !got.Equal(want) {
+			if got, want := c.BlockedUntil(pageToken), clk.Now().Add(tt.want); !got.Equal(want) {
 				t.Errorf("BlockedUntil = %v, want %v", got, want)
 			}
 		})
@@ -84,8 +84,8 @@ func TestBlockedClientSendsNoRequest(t *testing.T) {
 	if got := len(fake.Requests()); got != sent {
 		t.Fatalf("%d requests sent while blocked", got-sent)
 	}
-	if !c.BlockedUntil().Equal(t0.Add(time.Hour + 7*time.Minute)) {
-		t.Errorf("fast-failed calls moved BlockedUntil to %v", c.BlockedUntil())
+	if !c.BlockedUntil(pageToken).Equal(t0.Add(time.Hour + 7*time.Minute)) {
+		t.Errorf("fast-failed calls moved BlockedUntil to %v", c.BlockedUntil(pageToken))
 	}
 
 	clk.Add(4 * time.Minute)
@@ -114,7 +114,7 @@ func TestUsageHeaderAt100BlocksAfterSuccess(t *testing.T) {
 			if _, err := c.Page(t.Context(), pageID, pageToken); err != nil {
 				t.Fatalf("the call itself succeeded on Graph: %v", err)
 			}
-			if got, want := c.BlockedUntil(), clk.Now().Add(tt.want); !got.Equal(want) {
+			if got, want := c.BlockedUntil(pageToken), clk.Now().Add(tt.want); !got.Equal(want) {
 				t.Errorf("BlockedUntil = %v, want %v", got, want)
 			}
 			_, err := c.Page(t.Context(), pageID, pageToken)
@@ -137,16 +137,16 @@ func TestUsageBelow100DoesNotBlock(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if !c.BlockedUntil().IsZero() {
-		t.Errorf("blocked until %v at 99%%", c.BlockedUntil())
+	if !c.BlockedUntil(pageToken).IsZero() {
+		t.Errorf("blocked until %v at 99%%", c.BlockedUntil(pageToken))
 	}
 }
 
 func TestMalformedUsageHeaderIsIgnored(t *testing.T) {
 	fake, c, _ := setup(t, 1)
 	fake.SetHeader("X-App-Usage", "{not json")
-	if _, err := c.Page(t.Context(), pageID, pageToken); err != nil || !c.BlockedUntil().IsZero() {
-		t.Errorf("err = %v, blocked until %v", err, c.BlockedUntil())
+	if _, err := c.Page(t.Context(), pageID, pageToken); err != nil || !c.BlockedUntil(pageToken).IsZero() {
+		t.Errorf("err = %v, blocked until %v", err, c.BlockedUntil(pageToken))
 	}
 }
 
@@ -166,5 +166,47 @@ func TestRateLimitMidPagingStopsTheWalk(t *testing.T) {
 	}
 	if !errors.Is(last, facebook.ErrRateLimited) || n != 2 || len(fake.Requests()) != 2 {
 		t.Errorf("%d items, %d requests, err %v; want 2 items, then a rate limit on request 2", n, len(fake.Requests()), last)
+	}
+}
+
+// TestRateLimitScope: the app's quota holds back every call; a page's (or
+// a user's) holds back only the calls made with that token, so one
+// throttled page does not stop the others.
+func TestRateLimitScope(t *testing.T) {
+	const otherToken = "EAAG-another-page"
+	tests := []struct {
+		name      string
+		code      int               // a throttling answer, or 0 for a success with headers
+		headers   map[string]string // on that answer
+		blocksAll bool
+	}{
+		{"code 4, app", 4, nil, true},
+		{"code 613, custom", 613, nil, true},
+		{"code 17, user", 17, nil, false},
+		{"code 32, page", 32, nil, false},
+		{"code 80001, page token", 80001, nil, false},
+		{"code 80006, Messenger", 80006, bucHeader(7*time.Minute, 100), false},
+		{"X-App-Usage at 100", 0, map[string]string{"X-App-Usage": facebooktest.Usage{CallCount: 100}.JSON()}, true},
+		{"X-Page-Usage at 100", 0, map[string]string{"X-Page-Usage": facebooktest.Usage{TotalTime: 100}.JSON()}, false},
+		{"BUC at 100", 0, bucHeader(9*time.Minute, 100), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake, c, _ := setup(t, 1)
+			if tt.code != 0 {
+				fake.FailNext("/"+pageID, 0, tt.code, 0, tt.headers)
+			} else {
+				for k, v := range tt.headers {
+					fake.SetHeader(k, v)
+				}
+			}
+			_, _ = c.Page(t.Context(), pageID, pageToken)
+			if c.BlockedUntil(pageToken).IsZero() {
+				t.Fatal("the throttled token is not blocked")
+			}
+			if other := !c.BlockedUntil(otherToken).IsZero(); other != tt.blocksAll {
+				t.Errorf("another page's token blocked = %v, want %v", other, tt.blocksAll)
+			}
+		})
 	}
 }
