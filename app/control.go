@@ -1,15 +1,17 @@
 package app
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
@@ -34,17 +36,19 @@ type host struct {
 	parts *engineParts
 }
 
-// controlRequest is one forwarded command line. Hosted commands read no
-// stdin, so there is none to send.
+// controlRequest is the first line of a forwarded command's request body;
+// the rest of the body is the command's stdin, streamed.
 type controlRequest struct {
 	Args []string `json:"args"`
 }
 
-// controlReply is what the command printed and its exit code.
-type controlReply struct {
-	Stdout string `json:"stdout"`
-	Stderr string `json:"stderr"`
-	Exit   int    `json:"exit"`
+// controlFrame is one line of the reply stream: output as the command
+// writes it (so a sign-in URL shows before the command waits for the
+// browser), then its exit code.
+type controlFrame struct {
+	Stdout string `json:"o,omitempty"`
+	Stderr string `json:"e,omitempty"`
+	Exit   *int   `json:"x,omitempty"`
 }
 
 func (c config) controlSocketPath() string { return filepath.Join(c.dataDir, controlSocketFile) }
@@ -77,11 +81,14 @@ func (e *env) serveControl(ctx context.Context, h *host) (stop func(), err error
 	}, nil
 }
 
-// runHosted runs one forwarded command against serve's store and engine.
+// runHosted runs one forwarded command against serve's store and engine,
+// streaming its output back as it comes.
 func (e *env) runHosted(ctx context.Context, h *host, w http.ResponseWriter, r *http.Request) {
+	body := bufio.NewReaderSize(r.Body, maxControlRequest)
+	line, err := body.ReadSlice('\n') // ErrBufferFull past the limit
 	var req controlRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxControlRequest)).Decode(&req); err != nil || len(req.Args) == 0 {
-		http.Error(w, "want {\"args\": [COMMAND, ...]}", http.StatusBadRequest)
+	if (err != nil && err != io.EOF) || json.Unmarshal(line, &req) != nil || len(req.Args) == 0 {
+		http.Error(w, "want {\"args\": [COMMAND, ...]} on the first line", http.StatusBadRequest)
 		return
 	}
 	c, ok := lookupCommand(req.Args[0])
@@ -89,21 +96,60 @@ func (e *env) runHosted(ctx context.Context, h *host, w http.ResponseWriter, r *
 		http.Error(w, fmt.Sprintf("%q is not run by serve", req.Args[0]), http.StatusBadRequest)
 		return
 	}
+	// The command reads its stdin from the request while it writes its
+	// output to the response.
+	_ = http.NewResponseController(w).EnableFullDuplex()
 	runCtx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	defer context.AfterFunc(ctx, cancel)()
 
-	var out, errOut bytes.Buffer
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	fw := &frameWriter{w: w, rc: http.NewResponseController(w)}
+	out, errOut := fw.stream(false), fw.stream(true)
 	child := &env{
-		Invocation: Invocation{Args: req.Args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: e.Getenv},
+		Invocation: Invocation{Args: req.Args, Stdin: body, Stdout: out, Stderr: errOut, Getenv: e.Getenv},
 		cfg:        e.cfg,
-		log:        newLogger(&errOut, e.Getenv(EnvLog)),
+		log:        newLogger(errOut, e.Getenv(EnvLog)),
 		host:       h,
 	}
 	code := child.fail(c.run(runCtx, child, req.Args[1:]))
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(controlReply{Stdout: out.String(), Stderr: errOut.String(), Exit: code})
+	fw.write(controlFrame{Exit: &code})
 }
+
+// frameWriter writes the reply stream; a command may write stdout and
+// stderr from several goroutines.
+type frameWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (f *frameWriter) write(fr controlFrame) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := json.NewEncoder(f.w).Encode(fr); err != nil {
+		return err
+	}
+	return f.rc.Flush()
+}
+
+// stream is an io.Writer for stdout or stderr.
+func (f *frameWriter) stream(stderr bool) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		fr := controlFrame{Stdout: string(p)}
+		if stderr {
+			fr = controlFrame{Stderr: string(p)}
+		}
+		if err := f.write(fr); err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	})
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // forward runs args inside a running serve. ok is false when no serve
 // answers the control socket; the command then runs here.
@@ -121,39 +167,60 @@ func (e *env) forward(ctx context.Context, args []string) (code int, ok bool) {
 		},
 	}}
 	defer client.CloseIdleConnections()
-	reply, err := postControl(ctx, client, args)
+	code, err = e.postControl(ctx, client, args)
 	if err != nil {
 		return e.fail(fmt.Errorf("the running serve did not answer: %w", err)), true
 	}
-	e.log.Debug("ran inside the running serve", "command", args[0])
-	fmt.Fprint(e.Stdout, reply.Stdout)
-	fmt.Fprint(e.Stderr, reply.Stderr)
-	return reply.Exit, true
+	return code, true
 }
 
-func postControl(ctx context.Context, client *http.Client, args []string) (controlReply, error) {
-	body, err := json.Marshal(controlRequest{Args: args})
+// postControl sends args, then stdin as it comes, and copies the reply
+// stream to stdout and stderr until the exit code arrives.
+func (e *env) postControl(ctx context.Context, client *http.Client, args []string) (int, error) {
+	head, err := json.Marshal(controlRequest{Args: args})
 	if err != nil {
-		return controlReply{}, err
+		return 0, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://serve"+controlPath, bytes.NewReader(body))
+	// A terminal's stdin never ends; the copy is abandoned when the
+	// command does (the process exits), as the command may never read it.
+	body, pw := io.Pipe()
+	go func() {
+		if _, err := pw.Write(append(head, '\n')); err != nil {
+			return
+		}
+		_, err := io.Copy(pw, e.Stdin)
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://serve"+controlPath, body)
 	if err != nil {
-		return controlReply{}, err
+		return 0, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", "application/octet-stream")
 	resp, err := client.Do(req)
 	if err != nil {
-		return controlReply{}, err
+		return 0, err
 	}
 	defer resp.Body.Close()
+	defer body.Close() // unblocks the copy when the reply ends first
 	if resp.StatusCode != http.StatusOK {
-		return controlReply{}, fmt.Errorf("control socket: HTTP %d", resp.StatusCode)
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return 0, fmt.Errorf("control socket: HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(msg)))
 	}
-	var reply controlReply
-	if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil {
-		return controlReply{}, fmt.Errorf("control socket: %w", err)
+	dec := json.NewDecoder(resp.Body)
+	for {
+		var fr controlFrame
+		if err := dec.Decode(&fr); err != nil {
+			return 0, fmt.Errorf("control socket: the reply ended early: %w", err)
+		}
+		switch {
+		case fr.Exit != nil:
+			return *fr.Exit, nil
+		case fr.Stderr != "":
+			io.WriteString(e.Stderr, fr.Stderr)
+		default:
+			io.WriteString(e.Stdout, fr.Stdout)
+		}
 	}
-	return reply, nil
 }
 
 // openStore opens the database, or lends serve's when the command runs

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -54,12 +55,16 @@ func TestServeRunsCommandsForTheCommandLine(t *testing.T) {
 	if r.code != ExitRunning {
 		t.Errorf("disconnect while serving: exit %d, want %d", r.code, ExitRunning)
 	}
-	// Nor can another process ask for it through the socket.
-	if _, err := postControl(t.Context(), unixClient(sock), []string{"secrets", "delete", "facebook-app-secret"}); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
-		t.Errorf("secrets through the control socket: %v, want HTTP 400", err)
+	// Nor can another process ask for it through the socket, nor for a
+	// second serve.
+	client := &env{Invocation: Invocation{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}}
+	for _, args := range [][]string{{"disconnect", "facebook"}, {"serve", "--listen", "127.0.0.1:0"}} {
+		if _, err := client.postControl(t.Context(), unixClient(sock), args); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
+			t.Errorf("%v through the control socket: %v, want HTTP 400", args, err)
+		}
 	}
-	if _, ok := h.keychainGet(secrets.FacebookAppSecret); !ok {
-		t.Error("the app secret was deleted through the control socket")
+	if _, ok := h.keychainGet(secrets.PageToken("100")); !ok {
+		t.Error("the page token was deleted through the control socket")
 	}
 
 	if code := stop(); code != ExitOK {
