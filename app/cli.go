@@ -40,23 +40,24 @@ type command struct {
 	summary string
 	run     func(ctx context.Context, e *env, args []string) error
 	// hosted commands are run by a running serve on the command line's
-	// behalf (see control.go): they need only the database serve holds.
-	// The others change what serve was started with, so they wait for it
-	// to stop.
+	// behalf, over the database it holds (see control.go).
 	hosted bool
+	// reloads: after it succeeds inside serve, serve reassembles its
+	// engine, since it changed connections or secrets the engine read.
+	reloads bool
 }
 
 func commands() []command {
 	return []command{
-		{"sync", "poll Facebook and the shop once and store what changed", runSync, true},
-		{"serve", "receive webhooks and poll daily until stopped", runServe, false},
-		{"status", "show connections, pages and the last sync", runStatus, false},
-		{"conversations", "list conversations, newest first", runConversations, true},
-		{"messages", "show one conversation's messages", runMessages, true},
-		{"products", "list the shop's catalogue", runProducts, true},
-		{"connect", "connect Facebook or Shopify through the browser", runConnect, false},
-		{"disconnect", "remove a connection's tokens from the keychain", runDisconnect, false},
-		{"secrets", "store or delete a secret in the OS keychain", runSecrets, false},
+		{"sync", "poll Facebook and the shop once and store what changed", runSync, true, false},
+		{"serve", "receive webhooks and poll daily until stopped", runServe, false, false},
+		{"status", "show connections, pages and the last sync", runStatus, false, false},
+		{"conversations", "list conversations, newest first", runConversations, true, false},
+		{"messages", "show one conversation's messages", runMessages, true, false},
+		{"products", "list the shop's catalogue", runProducts, true, false},
+		{"connect", "connect Facebook or Shopify through the browser", runConnect, true, true},
+		{"disconnect", "remove a connection's tokens from the keychain", runDisconnect, true, true},
+		{"secrets", "store or delete a secret in the OS keychain", runSecrets, true, true},
 	}
 }
 
@@ -66,8 +67,28 @@ type env struct {
 	Invocation
 	cfg config
 	log *slog.Logger
-	// host is set when the command runs inside serve for another process.
-	host *host
+	// host is set when the command runs inside serve for another process;
+	// terminal then says whether that process's stdin is a terminal.
+	host     *host
+	terminal bool
+}
+
+// stdinIsTerminal reports whether a person types the command's input, who
+// then gets prompts.
+func (e *env) stdinIsTerminal() bool {
+	if e.host != nil {
+		return e.terminal
+	}
+	return isTerminal(e.Stdin)
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // Run runs one command line and returns its exit code.

@@ -30,11 +30,11 @@ func runDisconnect(ctx context.Context, e *env, args []string) error {
 	if provider != store.ProviderFacebook && provider != store.ProviderShopify {
 		return usagef("disconnect: unknown provider %q: want facebook or shopify", provider)
 	}
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release()
 
 	var names []secrets.Name
 	if provider == store.ProviderFacebook {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
@@ -48,7 +47,7 @@ func runSecrets(ctx context.Context, e *env, args []string) error {
 }
 
 func secretSet(ctx context.Context, e *env, name secrets.Name) error {
-	value, err := readSecret(e.Stdin, e.Stderr, name)
+	value, err := readSecret(e.Stdin, e.Stderr, name, e.stdinIsTerminal())
 	if err != nil {
 		return err
 	}
@@ -62,11 +61,11 @@ func secretSet(ctx context.Context, e *env, name secrets.Name) error {
 	}
 	// The keychain cannot be listed, so the database remembers the page.
 	// Open it first: if another instance holds it, nothing is half-done.
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release()
 	if err := e.cfg.secrets().Set(ctx, name, value); err != nil {
 		return fmt.Errorf("store %s: %w", name, err)
 	}
@@ -102,11 +101,9 @@ func secretDelete(ctx context.Context, e *env, name secrets.Name) error {
 
 // readSecret reads one value from stdin: the first line, without its line
 // ending. A terminal gets a prompt on stderr.
-func readSecret(in io.Reader, prompt io.Writer, name secrets.Name) (string, error) {
-	if f, ok := in.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprintf(prompt, "Paste the value of %s and press Enter: ", name)
-		}
+func readSecret(in io.Reader, prompt io.Writer, name secrets.Name, terminal bool) (string, error) {
+	if terminal {
+		fmt.Fprintf(prompt, "Paste the value of %s and press Enter: ", name)
 	}
 	r := bufio.NewReader(io.LimitReader(in, maxSecretBytes+1))
 	line, err := r.ReadString('\n')

@@ -70,23 +70,53 @@ func runServe(ctx context.Context, e *env, args []string) error {
 func serve(ctx context.Context, e *env, st *store.Store, o serveOptions, at engine.TimeOfDay) error {
 	log := slog.New(slog.NewTextHandler(e.Stderr, nil))
 	e.log = log
-	// stopAll ends everything started under ctx (tunnel, polls, commands
-	// run for the command line) also when serve stops for its own reason,
-	// such as the local listener failing; else background.Wait would wait
-	// for the tunnel forever.
+	h := newHost(st)
+	stopControl, err := e.serveControl(ctx, h)
+	if err != nil {
+		log.Warn("other merchant-inbox commands cannot reach this serve; they will exit 3 until it stops", "err", err)
+	} else {
+		defer stopControl()
+	}
+	defer e.cfg.removeRunState()
+	started := time.Now()
+	for {
+		reload, err := runEngine(ctx, e, h, o, at, started)
+		if ctx.Err() != nil && (reload || errors.Is(err, context.Canceled)) {
+			return nil // stopped while restarting
+		}
+		if err != nil || !reload {
+			return err
+		}
+		log.Info("restarting the engine with the changed connections and secrets")
+	}
+}
+
+// runEngine runs the engine over h's store until ctx ends, the webhook
+// listener fails, or a command run for the command line changed what the
+// engine was assembled from (connections, secrets); reload reports the
+// last, and serve then assembles and starts it again. Restarting whole is
+// simpler to trust than patching routes, tunnel and scheduler in place,
+// and costs a second of webhooks, which Meta and Shopify retry.
+func runEngine(ctx context.Context, e *env, h *host, o serveOptions, at engine.TimeOfDay, started time.Time) (reload bool, err error) {
+	log := e.log
+	// stopAll ends everything started under ctx (tunnel, polls, page
+	// refreshes) also when the engine stops for its own reason, such as
+	// the local listener failing; else background.Wait would wait for the
+	// tunnel forever.
 	ctx, stopAll := context.WithCancel(ctx)
 	defer stopAll()
-	parts, err := e.assemble(ctx, st)
+	parts, err := e.assemble(ctx, h.st)
 	if err != nil {
-		return err
+		return false, err
 	}
+	parts.polling = h.polling // one poll at a time across restarts too
 	var background sync.WaitGroup
 	defer background.Wait()
 
 	routes, status := webhookRoutes(ctx, e, parts, &background)
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
-		return fmt.Errorf("listen on %s (is another program using the port? choose one with --listen): %w", o.listen, err)
+		return false, fmt.Errorf("listen on %s (is another program using the port? choose one with --listen): %w", o.listen, err)
 	}
 	srv := &http.Server{Handler: routes, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	served := make(chan error, 1)
@@ -103,22 +133,16 @@ func serve(ctx context.Context, e *env, st *store.Store, o serveOptions, at engi
 			logPoll(log, rep)
 			return errors.Join(err, rep.err())
 		},
-		LastPoll: st.LastFullPoll,
+		LastPoll: h.st.LastFullPoll,
 		DailyAt:  at,
 		Logger:   log,
 	})
 	if err != nil {
 		_ = srv.Close()
-		return err
+		return false, err
 	}
-	stopControl, err := e.serveControl(ctx, &host{st: st, parts: parts})
-	if err != nil {
-		log.Warn("other merchant-inbox commands cannot reach this serve; they will exit 3 until it stops", "err", err)
-	} else {
-		defer stopControl()
-	}
-	state := newServeState(e, runState{PID: os.Getpid(), Started: time.Now(), Listen: local, Webhooks: webhooksSummary(parts)}, log)
-	defer e.cfg.removeRunState()
+	h.setParts(parts)
+	state := newServeState(e, runState{PID: os.Getpid(), Started: started, Listen: local, Webhooks: webhooksSummary(parts)}, log)
 	if err := sched.Start(ctx); err != nil {
 		log.Warn("catch-up poll", "err", err)
 	}
@@ -144,13 +168,16 @@ loop:
 			if err := sched.SyncNow(); err != nil {
 				log.Warn("sync now", "err", err)
 			}
+		case <-h.reload:
+			reload = true
+			break loop
 		case serveErr = <-served:
 			break loop
 		case <-ctx.Done():
 			break loop
 		}
 	}
-	log.Info("shutting down")
+	log.Info("shutting down the engine")
 	// Shutdown lets webhook requests under way commit and answer first.
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
@@ -160,7 +187,7 @@ loop:
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		err = errors.Join(fmt.Errorf("webhook server: %w", serveErr), err)
 	}
-	return err
+	return reload && err == nil, err
 }
 
 // startTunnel opens the public endpoint in the background when an ngrok

@@ -37,11 +37,11 @@ func connectFacebook(ctx context.Context, e *env, o connectOptions) error {
 	}
 	// Open the database first: if the engine is running, fail before the
 	// merchant clicks through a consent page for nothing.
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release()
 
 	graph := e.cfg.graph(appSecret)
 	var login facebookLogin

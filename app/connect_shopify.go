@@ -32,11 +32,11 @@ func connectShopify(ctx context.Context, e *env, o connectOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release()
 
 	var tok shopify.Token
 	if o.clientCredentials {

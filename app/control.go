@@ -30,16 +30,46 @@ const (
 )
 
 // host is what a command run inside serve uses instead of opening the
-// database itself.
+// database itself, and how it asks serve to restart its engine.
 type host struct {
-	st    *store.Store
-	parts *engineParts
+	st      *store.Store
+	polling chan struct{} // the poll token every engine generation shares
+	reload  chan struct{} // cap 1: a pending restart request
+
+	mu    sync.Mutex
+	parts *engineParts // the running engine's
+}
+
+func newHost(st *store.Store) *host {
+	return &host{st: st, polling: make(chan struct{}, 1), reload: make(chan struct{}, 1)}
+}
+
+func (h *host) setParts(p *engineParts) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.parts = p
+}
+
+func (h *host) engineParts() *engineParts {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.parts
+}
+
+// requestReload asks serve to reassemble its engine; requests made before
+// it gets to it are one.
+func (h *host) requestReload() {
+	select {
+	case h.reload <- struct{}{}:
+	default:
+	}
 }
 
 // controlRequest is the first line of a forwarded command's request body;
 // the rest of the body is the command's stdin, streamed.
 type controlRequest struct {
-	Args []string `json:"args"`
+	Args     []string `json:"args"`
+	Terminal bool     `json:"terminal,omitempty"` // the caller's stdin is a terminal: prompt
 }
 
 // controlFrame is one line of the reply stream: output as the command
@@ -111,8 +141,12 @@ func (e *env) runHosted(ctx context.Context, h *host, w http.ResponseWriter, r *
 		cfg:        e.cfg,
 		log:        newLogger(errOut, e.Getenv(EnvLog)),
 		host:       h,
+		terminal:   req.Terminal,
 	}
 	code := child.fail(c.run(runCtx, child, req.Args[1:]))
+	if code == ExitOK && c.reloads {
+		h.requestReload()
+	}
 	fw.write(controlFrame{Exit: &code})
 }
 
@@ -177,7 +211,7 @@ func (e *env) forward(ctx context.Context, args []string) (code int, ok bool) {
 // postControl sends args, then stdin as it comes, and copies the reply
 // stream to stdout and stderr until the exit code arrives.
 func (e *env) postControl(ctx context.Context, client *http.Client, args []string) (int, error) {
-	head, err := json.Marshal(controlRequest{Args: args})
+	head, err := json.Marshal(controlRequest{Args: args, Terminal: isTerminal(e.Stdin)})
 	if err != nil {
 		return 0, err
 	}
@@ -240,7 +274,9 @@ func (e *env) openStore() (st *store.Store, release func(), err error) {
 // runs inside it, so its poll waits for serve's and never overlaps it.
 func (e *env) engine(ctx context.Context, st *store.Store) (*engineParts, error) {
 	if e.host != nil {
-		return e.host.parts, nil
+		if p := e.host.engineParts(); p != nil {
+			return p, nil
+		}
 	}
 	return e.assemble(ctx, st)
 }

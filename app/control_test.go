@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +17,8 @@ import (
 )
 
 // TestServeRunsCommandsForTheCommandLine: while serve holds the database,
-// the read commands and sync run inside it; the commands that change what
-// serve started with say what to do instead.
+// the other commands run inside it, and those that change its connections
+// or secrets restart its engine with the change.
 func TestServeRunsCommandsForTheCommandLine(t *testing.T) {
 	h := newHarness(t)
 	h.seedForServe()
@@ -49,22 +48,41 @@ func TestServeRunsCommandsForTheCommandLine(t *testing.T) {
 		t.Errorf("a usage error inside serve: exit %d %q", r.code, r.stderr)
 	}
 
-	// Not hosted: it would change what serve runs with.
-	r := h.run("", "disconnect", "facebook")
-	failedWith(t, r, "serve (pid "+strconv.Itoa(os.Getpid())+") is running", "stop it")
-	if r.code != ExitRunning {
-		t.Errorf("disconnect while serving: exit %d, want %d", r.code, ExitRunning)
-	}
-	// Nor can another process ask for it through the socket, nor for a
-	// second serve.
+	// serve itself and status are not run for another process.
 	client := &env{Invocation: Invocation{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}}
-	for _, args := range [][]string{{"disconnect", "facebook"}, {"serve", "--listen", "127.0.0.1:0"}} {
+	for _, args := range [][]string{{"serve", "--listen", "127.0.0.1:0"}, {"status"}} {
 		if _, err := client.postControl(t.Context(), unixClient(sock), args); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
 			t.Errorf("%v through the control socket: %v, want HTTP 400", args, err)
 		}
 	}
-	if _, ok := h.keychainGet(secrets.PageToken("100")); !ok {
-		t.Error("the page token was deleted through the control socket")
+
+	// Commands that change what the engine was assembled from run too,
+	// and serve restarts its engine with the change: without a verify
+	// token the Facebook webhook is off, with it on again.
+	webhooks := func() string {
+		var running runningReport
+		h.jsonOf(&running, "status", "--json")
+		return running.Running.Webhooks
+	}
+	h.mustRun("", "secrets", "delete", "facebook-verify-token")
+	eventually(t, "the engine restarted without the verify token", func() bool { return strings.Contains(webhooks(), "facebook off") })
+	if r := h.mustRun("verify-me\n", "secrets", "set", "facebook-verify-token"); !strings.Contains(r.stdout, "stored facebook-verify-token") {
+		t.Errorf("secrets set while serving: %q", r.stdout)
+	}
+	eventually(t, "the engine restarted with the verify token", func() bool { return strings.Contains(webhooks(), "facebook on") })
+	if v, ok := h.keychainGet(secrets.FacebookVerifyToken); !ok || v != "verify-me" {
+		t.Errorf("verify token after a set through serve: %q %v", v, ok)
+	}
+	var running runningReport
+	h.jsonOf(&running, "status", "--json")
+	if code, body := get(t, running.Running.Listen+"/webhooks/facebook?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42"); code != 200 || body != "42" {
+		t.Errorf("handshake on the restarted engine: %d %q", code, body)
+	}
+	if r := h.mustRun("", "disconnect", "facebook"); !strings.Contains(r.stdout, "removed") {
+		t.Errorf("disconnect while serving: %q", r.stdout)
+	}
+	if _, ok := h.keychainGet(secrets.PageToken("100")); ok {
+		t.Error("the page token is still in the keychain after disconnect through serve")
 	}
 
 	if code := stop(); code != ExitOK {

@@ -78,5 +78,5 @@ func (c config) lockedMessage(err error) string {
 	if rerr != nil || !ok {
 		return err.Error()
 	}
-	return fmt.Sprintf("serve (pid %d) is running and holds the database: stop it, run this command, then start serve again", rs.PID)
+	return fmt.Sprintf("merchant-inbox serve is already running (pid %d) and holds the database", rs.PID)
 }
