@@ -58,8 +58,15 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 		return usagef("connect: --port must be 0 to 65535")
 	}
 	switch {
+	case e.host != nil && (o.tunnel != "" || o.domain != ""):
+		// Run inside serve: its tunnel holds the domain, so the callback
+		// goes on serve's own endpoint.
+		if pub := e.host.publicURL(); o.domain != "" && pub != "" && !strings.EqualFold(strings.TrimPrefix(pub, "https://"), o.domain) {
+			return usagef("connect: serve's tunnel is at %s, not %s: use that domain, or stop serve", pub, o.domain)
+		}
+		o.public = e.host
 	case o.tunnel == "loopback":
-		o.public = tunnel.Loopback{Addr: "127.0.0.1:0"}
+		o.public = ownEndpoint{tunnel.Loopback{Addr: "127.0.0.1:0"}}
 	case o.tunnel == "" && o.domain == "":
 	case o.tunnel == "ngrok" || o.tunnel == "":
 		if o.domain == "" {
@@ -69,7 +76,7 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		o.public = opener
+		o.public = ownEndpoint{opener}
 	default:
 		return usagef("connect: --tunnel must be ngrok or loopback")
 	}

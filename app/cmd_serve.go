@@ -113,7 +113,7 @@ func runEngine(ctx context.Context, e *env, h *host, o serveOptions, at engine.T
 	var background sync.WaitGroup
 	defer background.Wait()
 
-	routes, status := webhookRoutes(ctx, e, parts, &background)
+	routes, status := webhookRoutes(ctx, e, parts, h.callbackRoute(), &background)
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return false, fmt.Errorf("listen on %s (is another program using the port? choose one with --listen): %w", o.listen, err)
@@ -152,7 +152,7 @@ func runEngine(ctx context.Context, e *env, h *host, o serveOptions, at engine.T
 	}
 	if o.noTunnel {
 		state.update(func(rs *runState) { rs.Tunnel = "off (--no-tunnel)" })
-	} else if err := startTunnel(ctx, e, o, parts, routes, sched, state, &background); err != nil {
+	} else if err := startTunnel(ctx, e, o, parts, routes, sched, state, h, &background); err != nil {
 		log.Warn("webhooks only on the local address", "reason", err)
 		state.update(func(rs *runState) { rs.Tunnel = "off: " + err.Error() })
 	}
@@ -183,6 +183,7 @@ loop:
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
 	stopAll()
+	h.setPublicURL("")
 	err = errors.Join(err, sched.Stop())
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		err = errors.Join(fmt.Errorf("webhook server: %w", serveErr), err)
@@ -193,7 +194,7 @@ loop:
 // startTunnel opens the public endpoint in the background when an ngrok
 // authtoken is stored (or --tunnel loopback stands in for it).
 func startTunnel(ctx context.Context, e *env, o serveOptions, parts *engineParts, routes http.Handler,
-	sched *engine.Scheduler, state *serveState, background *sync.WaitGroup) error {
+	sched *engine.Scheduler, state *serveState, h *host, background *sync.WaitGroup) error {
 	opener := e.Tunnel
 	if opener == nil {
 		var err error
@@ -213,7 +214,7 @@ func startTunnel(ctx context.Context, e *env, o serveOptions, parts *engineParts
 		},
 		Logger: e.log,
 	})
-	sup := newSupervisor(opener, routes, announcer, state, e.log)
+	sup := newSupervisor(opener, routes, announcer, state, h, e.log)
 	background.Go(func() {
 		if err := sup.Run(ctx); err != nil {
 			e.log.Error("tunnel stopped", "err", err)

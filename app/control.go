@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -36,8 +37,58 @@ type host struct {
 	polling chan struct{} // the poll token every engine generation shares
 	reload  chan struct{} // cap 1: a pending restart request
 
-	mu    sync.Mutex
-	parts *engineParts // the running engine's
+	mu       sync.Mutex
+	parts    *engineParts // the running engine's
+	public   string       // the tunnel's URL while it is up
+	callback http.Handler // a sign-in's callback routes while one waits
+}
+
+// setPublicURL records the tunnel's URL, "" while it is down.
+func (h *host) setPublicURL(url string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.public = url
+}
+
+func (h *host) publicURL() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.public
+}
+
+// serveCallback puts a sign-in's callback routes on serve's own endpoint
+// (see callbackRoute), which a second ngrok endpoint on the same domain
+// could not be.
+func (h *host) serveCallback(_ context.Context, cb http.Handler) (string, func(), error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case h.public == "":
+		return "", nil, errors.New("serve's tunnel is not up (see 'merchant-inbox status'); the public callback needs it")
+	case h.callback != nil:
+		return "", nil, errors.New("another sign-in is waiting on serve's callback; finish it first")
+	}
+	h.callback = cb
+	return h.public, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.callback = nil
+	}, nil
+}
+
+// callbackRoute serves /callback/ on serve's listeners: the waiting
+// sign-in's routes, or 404 when none waits.
+func (h *host) callbackRoute() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		cb := h.callback
+		h.mu.Unlock()
+		if cb == nil {
+			http.NotFound(w, r)
+			return
+		}
+		cb.ServeHTTP(w, r)
+	})
 }
 
 func newHost(st *store.Store) *host {

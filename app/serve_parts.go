@@ -21,9 +21,10 @@ type webhookRoute struct{ provider, path string }
 // tunnel alike, and lists the endpoints that are on. A
 // provider whose secret is missing gets no route: nothing could verify
 // its deliveries.
-func webhookRoutes(ctx context.Context, e *env, p *engineParts, background *sync.WaitGroup) (http.Handler, []webhookRoute) {
+func webhookRoutes(ctx context.Context, e *env, p *engineParts, callbacks http.Handler, background *sync.WaitGroup) (http.Handler, []webhookRoute) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.Handle("/callback/", callbacks) // a sign-in run inside serve (see host.serveCallback)
 	var on []webhookRoute
 	if p.fbAppSecret != "" && p.fbVerifyToken != "" {
 		ingester := engine.NewIngester(engine.IngesterOptions{
@@ -76,7 +77,7 @@ func (e *env) opener(ctx context.Context, o serveOptions) (tunnel.Opener, error)
 }
 
 // newSupervisor keeps the tunnel up and announces each new URL.
-func newSupervisor(opener tunnel.Opener, routes http.Handler, a *engine.Announcer, state *serveState, log *slog.Logger) *tunnel.Supervisor {
+func newSupervisor(opener tunnel.Opener, routes http.Handler, a *engine.Announcer, state *serveState, h *host, log *slog.Logger) *tunnel.Supervisor {
 	return tunnel.NewSupervisor(tunnel.SupervisorOptions{
 		Opener:  opener,
 		Handler: routes,
@@ -84,6 +85,7 @@ func newSupervisor(opener tunnel.Opener, routes http.Handler, a *engine.Announce
 		OnUp: func(ctx context.Context, url string) {
 			log.Info("tunnel up", "url", url)
 			state.update(func(rs *runState) { rs.PublicURL, rs.Tunnel = url, "up" })
+			h.setPublicURL(url)
 			if err := a.Announce(ctx, url); err != nil {
 				log.Warn("registering the public URL", "err", err)
 			}
@@ -91,6 +93,7 @@ func newSupervisor(opener tunnel.Opener, routes http.Handler, a *engine.Announce
 		OnDown: func(err error) {
 			log.Warn("tunnel down; reconnecting", "err", err)
 			state.update(func(rs *runState) { rs.PublicURL, rs.Tunnel = "", "reconnecting: "+err.Error() })
+			h.setPublicURL("")
 		},
 	})
 }

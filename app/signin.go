@@ -27,7 +27,21 @@ type signInOptions struct {
 	// (the ngrok static domain) and uses that as the redirect URI: Meta
 	// accepts plain-http localhost redirects only for apps in development
 	// mode.
-	public tunnel.Opener
+	public publicCallback
+}
+
+// publicCallback serves a sign-in's callback routes where the provider can
+// reach them over the internet, for as long as the sign-in lasts, and
+// returns that base URL.
+type publicCallback interface {
+	serveCallback(ctx context.Context, h http.Handler) (base string, stop func(), err error)
+}
+
+// ownEndpoint is connect's own endpoint, when no serve holds the tunnel.
+type ownEndpoint struct{ opener tunnel.Opener }
+
+func (o ownEndpoint) serveCallback(ctx context.Context, h http.Handler) (string, func(), error) {
+	return servePublic(ctx, o.opener, h)
 }
 
 // signIn runs one browser sign-in: a callback server on 127.0.0.1, the
@@ -51,7 +65,7 @@ func signIn(ctx context.Context, e *env, o signInOptions, path string,
 	}()
 	redirect := srv.URL(path)
 	if o.public != nil {
-		base, stop, err := servePublic(ctx, o.public, srv.Handler())
+		base, stop, err := o.public.serveCallback(ctx, srv.Handler())
 		if err != nil {
 			return authflow.Outcome{}, fmt.Errorf("open the public callback: %w", err)
 		}

@@ -64,7 +64,7 @@ func TestServeReannouncesAfterTheTunnelDrops(t *testing.T) {
 	srv := startServe(t, h, tun)
 	log := srv.errOut
 
-	first := publicCallback(t, h, "")
+	first := announcedURL(t, h, "")
 	eventually(t, "page 100 subscribed", func() bool { return len(h.fb.Subscriptions("100")) > 0 })
 	// Polls at start (the overdue one, then the announcer's catch-up):
 	// count none of them.
@@ -79,7 +79,7 @@ func TestServeReannouncesAfterTheTunnelDrops(t *testing.T) {
 	// A message webhooks could not deliver while the tunnel was down.
 	h.fb.AddMessage("100", "9001", "", facebooktest.FakeMessage{ID: "m_missed", Text: "anyone there?", At: time.Now().Truncate(time.Second)})
 
-	second := publicCallback(t, h, first)
+	second := announcedURL(t, h, first)
 	if tun.opens() != 2 {
 		t.Errorf("%d endpoints opened, want 2", tun.opens())
 	}
@@ -120,9 +120,9 @@ func TestServeReannouncesAfterTheTunnelDrops(t *testing.T) {
 	}
 }
 
-// publicCallback waits until Meta holds a webhook callback other than
+// announcedURL waits until Meta holds a webhook callback other than
 // previous and returns its base URL (the tunnel's public URL).
-func publicCallback(t *testing.T, h *harness, previous string) string {
+func announcedURL(t *testing.T, h *harness, previous string) string {
 	t.Helper()
 	var public string
 	eventually(t, "Meta told the tunnel's callback URL", func() bool {
