@@ -5,36 +5,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
 )
 
-// testClock is a settable clock for SetClock, safe to read from the
-// fake's handler goroutines.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func newThrottledFake(t *testing.T) (*facebooktest.Server, *testClock) {
+func newThrottledFake(t *testing.T) (*facebooktest.Server, *clockwork.FakeClock) {
 	s := newFake(t, 2)
 	s.AddMessage("2002", "psid-other", "Other customer", facebooktest.FakeMessage{Text: "hi", At: t0})
-	c := &testClock{now: t0}
+	c := clockwork.NewFakeClockAt(t0)
 	s.SetClock(c.Now)
 	return s, c
 }
@@ -190,7 +172,7 @@ func TestThrottleExtendsOnCallsAndReleases(t *testing.T) {
 	s, clk := newThrottledFake(t)
 	s.Throttle(pageID, 80006, d)
 	for _, st := range steps {
-		clk.Set(t0.Add(st.at))
+		clk.Advance(t0.Add(st.at).Sub(clk.Now()))
 		if st.call {
 			var out map[string]any
 			resp := get(t, s.URL+"/v25.0/"+pageID+"/conversations", token, &out)
