@@ -19,6 +19,10 @@ func ShopifyTopics() []string {
 	return []string{"products/create", "products/update", "products/delete", "app/uninstalled"}
 }
 
+// maxTriggeredAhead is how far ahead of the local clock a delivery's
+// X-Shopify-Triggered-At may be: clock skew, not more.
+const maxTriggeredAhead = 5 * time.Minute
+
 // TokenDeleter removes a secret from the keychain.
 type TokenDeleter interface {
 	Delete(ctx context.Context, name secrets.Name) error
@@ -61,9 +65,14 @@ func (s *ShopifySink) HandleShopify(ctx context.Context, d shopify.Delivery) err
 		s.o.Logger.Warn("shopify webhook for another shop; ignored", "shop", d.Shop, "topic", d.Topic)
 		return nil
 	}
+	// X-Shopify-Triggered-At is not covered by the HMAC. A time far ahead
+	// would make a replayed delivery look newer than every connection and
+	// push every remembered webhook id out of the dedupe window, so it
+	// counts only within a few minutes of this machine's clock.
+	now := s.o.Now()
 	at := d.TriggeredAt
-	if at.IsZero() {
-		at = s.o.Now()
+	if at.IsZero() || at.After(now.Add(maxTriggeredAhead)) {
+		at = now
 	}
 	ch, dropToken, err := s.change(ctx, d, at)
 	if err != nil {

@@ -101,3 +101,27 @@ func TestShopifySinkChecksTheShopInTheBody(t *testing.T) {
 		})
 	}
 }
+
+// TestShopifySinkDistrustsAFutureTriggeredAt: the header is unsigned; a
+// time far ahead of the local clock is replaced by it, so it can neither
+// date a change in the future nor push the remembered webhook ids out of
+// the dedupe window.
+func TestShopifySinkDistrustsAFutureTriggeredAt(t *testing.T) {
+	tests := []struct {
+		ahead time.Duration
+		want  time.Time
+	}{
+		{365 * 24 * time.Hour, t0},
+		{time.Hour, t0},
+		{2 * time.Minute, t0.Add(2 * time.Minute)}, // clock skew: kept
+	}
+	for _, tt := range tests {
+		t.Run(tt.ahead.String(), func(t *testing.T) {
+			f := newSinkFixture(t)
+			f.deliverOK(t, "app/uninstalled", appUninstalledPayload, shopifytest.WithTriggeredAt(t0.Add(tt.ahead)))
+			if c := f.connection(t); !c.Disconnected || !c.DisconnectedAt.Equal(tt.want) {
+				t.Fatalf("connection %+v, want disconnected at %v", c, tt.want)
+			}
+		})
+	}
+}
