@@ -81,6 +81,3 @@ func (e *env) postControl(ctx context.Context, client *http.Client, args []strin
 		}
 	}
 }
-
-// openStore opens the database, or lends serve's when the command runs
-// inside it. release closes what was opened here, and only that.

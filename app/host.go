@@ -95,6 +95,8 @@ func (h *host) requestReload() {
 	}
 }
 
+// openStore opens the database, or lends serve's when the command runs
+// inside it. release closes what was opened here, and only that.
 func (e *env) openStore() (st *store.Store, release func(), err error) {
 	if e.host != nil {
 		return e.host.st, func() {}, nil
