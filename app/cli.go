@@ -51,7 +51,7 @@ func commands() []command {
 	return []command{
 		{"sync", "poll Facebook and the shop once and store what changed", runSync, true, false},
 		{"serve", "receive webhooks and poll daily until stopped", runServe, false, false},
-		{"status", "show connections, pages and the last sync", runStatus, false, false},
+		{"status", "show connections, pages and the last sync", runStatus, true, false},
 		{"conversations", "list conversations, newest first", runConversations, true, false},
 		{"messages", "show one conversation's messages", runMessages, true, false},
 		{"products", "list the shop's catalogue", runProducts, true, false},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ type statusReport struct {
 	NgrokDomain  string             `json:"ngrok_domain,omitempty"`
 	Pages        []pageStatus       `json:"pages"`
 	Stats        store.Stats        `json:"stats"`
+	// Running describes the serve that answered, when status ran inside
+	// one (see control.go).
+	Running *runState `json:"running,omitempty"`
 }
 
 type pageStatus struct {
@@ -53,10 +57,10 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 0 {
 		return usagef("status: unexpected argument %q", fs.Arg(0))
 	}
-	st, err := e.cfg.openStore()
+	st, release, err := e.openStore()
 	if errors.Is(err, store.ErrLocked) {
-		// The engine is running and holds the database: report what it
-		// published about itself.
+		// A serve holds the database but did not answer on its control
+		// socket: report what it published about itself.
 		if rs, ok, rerr := e.cfg.readRunState(); rerr == nil && ok {
 			return printRunning(e, o.json, rs)
 		}
@@ -64,10 +68,15 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release()
 	rep, err := buildStatus(ctx, e.cfg, st)
 	if err != nil {
 		return err
+	}
+	if e.host != nil {
+		if rs, ok, err := e.cfg.readRunState(); err == nil && ok {
+			rep.Running = &rs
+		}
 	}
 	if o.json {
 		return writeJSON(e.Stdout, rep)
@@ -134,8 +143,13 @@ func printRunning(e *env, asJSON bool, rs runState) error {
 	if asJSON {
 		return writeJSON(e.Stdout, runningReport{DataDir: e.cfg.dataDir, Running: rs})
 	}
-	w := e.Stdout
-	fmt.Fprintf(w, "Data:      %s\n", e.cfg.dataDir)
+	fmt.Fprintf(e.Stdout, "Data:      %s\n", e.cfg.dataDir)
+	printRunningLines(e.Stdout, rs)
+	fmt.Fprintln(e.Stdout, "(the running engine holds the database; stop it for pages and counts)")
+	return nil
+}
+
+func printRunningLines(w io.Writer, rs runState) {
 	fmt.Fprintf(w, "Running:   pid %d since %s, listening on %s\n", rs.PID, when(rs.Started), rs.Listen)
 	if rs.PublicURL != "" {
 		fmt.Fprintf(w, "Public:    %s\n", rs.PublicURL)
@@ -147,8 +161,6 @@ func printRunning(e *env, asJSON bool, rs runState) error {
 	if !rs.NextPoll.IsZero() {
 		fmt.Fprintf(w, "Next poll: %s\n", when(rs.NextPoll))
 	}
-	fmt.Fprintln(w, "(the running engine holds the database; stop it for pages and counts)")
-	return nil
 }
 
 // statusSecrets are the app-wide secrets whose presence status reports.
@@ -182,6 +194,9 @@ func timePtr(t time.Time) *time.Time {
 func printStatus(e *env, r statusReport) {
 	w := e.Stdout
 	fmt.Fprintf(w, "Data:      %s\n", r.DataDir)
+	if r.Running != nil {
+		printRunningLines(w, *r.Running)
+	}
 	fmt.Fprintf(w, "Stored:    %d pages, %d conversations, %d messages, %d products\n",
 		r.Stats.Pages, r.Stats.Conversations, r.Stats.Messages, r.Stats.Products)
 	last := time.Time{}
@@ -194,12 +209,17 @@ func printStatus(e *env, r statusReport) {
 		fmt.Fprintf(w, " %s %s;", n, r.Keychain[string(n)])
 	}
 	fmt.Fprintln(w)
-	if r.Keychain["facebook-app-secret"] != "set" || r.Keychain["facebook-verify-token"] != "set" {
+	switch {
+	case r.Running != nil:
+		// The running engine said what its webhooks and tunnel are.
+	case r.Keychain["facebook-app-secret"] != "set" || r.Keychain["facebook-verify-token"] != "set":
 		fmt.Fprintln(w, "Webhooks:  facebook off (needs facebook-app-secret and facebook-verify-token); polling only")
 	}
-	if r.Keychain["ngrok-authtoken"] != "set" {
+	switch {
+	case r.Running != nil:
+	case r.Keychain["ngrok-authtoken"] != "set":
 		fmt.Fprintln(w, "Tunnel:    off (no ngrok-authtoken): webhooks reach only the local address")
-	} else if r.NgrokDomain != "" {
+	case r.NgrokDomain != "":
 		fmt.Fprintf(w, "Tunnel:    ngrok static domain https://%s\n", r.NgrokDomain)
 	}
 	for _, c := range r.Connections {

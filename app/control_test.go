@@ -48,9 +48,19 @@ func TestServeRunsCommandsForTheCommandLine(t *testing.T) {
 		t.Errorf("a usage error inside serve: exit %d %q", r.code, r.stderr)
 	}
 
-	// serve itself and status are not run for another process.
+	// status inside serve has both: the running engine and the database.
+	var full statusReport
+	h.jsonOf(&full, "status", "--json")
+	if full.Running == nil || full.Running.PID == 0 || len(full.Pages) != 1 || full.Stats.Messages != 5 {
+		t.Errorf("status while serving: running %+v, %d pages, stats %+v", full.Running, len(full.Pages), full.Stats)
+	}
+	if r := h.mustRun("", "status"); !strings.Contains(r.stdout, "Running:   pid") || !strings.Contains(r.stdout, "Facebook pages:") {
+		t.Errorf("status text while serving:\n%s", r.stdout)
+	}
+
+	// serve itself is not run for another process.
 	client := &env{Invocation: Invocation{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}}
-	for _, args := range [][]string{{"serve", "--listen", "127.0.0.1:0"}, {"status"}} {
+	for _, args := range [][]string{{"serve", "--listen", "127.0.0.1:0"}} {
 		if _, err := client.postControl(t.Context(), unixClient(sock), args); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
 			t.Errorf("%v through the control socket: %v, want HTTP 400", args, err)
 		}
