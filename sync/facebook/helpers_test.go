@@ -5,9 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
@@ -21,27 +22,9 @@ const (
 
 var t0 = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 
-// clock is a settable Options.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // setup starts a fake with one page holding n conversations (customer i
 // wrote "hello i" at t0+i minutes) and a client for it.
-func setup(t *testing.T, n int) (*facebooktest.Server, *facebook.Client, *clock) {
+func setup(t *testing.T, n int) (*facebooktest.Server, *facebook.Client, *clockwork.FakeClock) {
 	t.Helper()
 	fake := facebooktest.NewServer(t)
 	fake.AddPage(pageID, "Shop", "Shopping & retail", pageToken)
@@ -50,7 +33,7 @@ func setup(t *testing.T, n int) (*facebooktest.Server, *facebook.Client, *clock)
 			ID: fmt.Sprintf("m_%d", i), Text: fmt.Sprintf("hello %d", i), At: t0.Add(time.Duration(i) * time.Minute),
 		})
 	}
-	clk := &clock{t: t0.Add(time.Hour)}
+	clk := clockwork.NewFakeClockAt(t0.Add(time.Hour))
 	c := facebook.NewClient(facebook.Options{BaseURL: fake.URL, Now: clk.Now})
 	return fake, c, clk
 }

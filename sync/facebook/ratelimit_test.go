@@ -57,7 +57,7 @@ func TestBlockedClientSendsNoRequest(t *testing.T) {
 	}
 	sent := len(fake.Requests())
 
-	clk.Add(3 * time.Minute)
+	clk.Advance(3 * time.Minute)
 	calls := map[string]func() error{
 		"Page": func() error { _, err := c.Page(t.Context(), pageID, pageToken); return err },
 		"Conversations": func() error {
@@ -88,7 +88,7 @@ func TestBlockedClientSendsNoRequest(t *testing.T) {
 		t.Errorf("fast-failed calls moved BlockedUntil to %v", c.BlockedUntil(pageToken))
 	}
 
-	clk.Add(4 * time.Minute)
+	clk.Advance(4 * time.Minute)
 	if _, err := c.Page(t.Context(), pageID, pageToken); err != nil {
 		t.Fatalf("after the block: %v", err)
 	}
