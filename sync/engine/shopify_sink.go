@@ -78,18 +78,24 @@ func (s *ShopifySink) HandleShopify(ctx context.Context, d shopify.Delivery) err
 	if err != nil {
 		return err
 	}
-	dup, err := s.o.Store.ApplyShopifyWebhook(ctx, d.WebhookID, at, ch)
+	out, err := s.o.Store.ApplyShopifyWebhook(ctx, d.WebhookID, at, ch)
 	if err != nil {
 		return fmt.Errorf("shopify %s: %w", d.Topic, err)
 	}
-	if dup {
+	switch out {
+	case store.ShopifyDuplicate:
 		s.o.Logger.Info("shopify webhook redelivered; already applied", "topic", d.Topic)
+	case store.ShopifyStale:
+		// A retry, or a repeat (Shopify may send app/uninstalled more
+		// than once), about an install the merchant has since replaced
+		// by connecting again: the new connection and its data stay.
+		s.o.Logger.Warn("shopify webhook older than the current connection; ignored", "topic", d.Topic, "triggered_at", at)
 	}
-	if dropToken && !dup {
+	if dropToken && out == store.ShopifyApplied {
 		// After the commit: the record says why the shop is disconnected
-		// even if the keychain is unreachable now. Not for a redelivery:
-		// the merchant may have connected again since, and the token in
-		// the keychain is then the new connection's.
+		// even if the keychain is unreachable now. Not for a redelivery
+		// or a stale delivery: the token in the keychain may be a newer
+		// connection's.
 		if err := s.o.Tokens.Delete(ctx, secrets.ShopifyToken); err != nil && !errors.Is(err, secrets.ErrNotFound) {
 			s.o.Logger.Warn("could not remove the shopify token from the keychain", "err", err)
 		}
@@ -131,12 +137,7 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		if u.MyshopifyDomain != "" && !s.aboutThisShop(d.Topic, u.MyshopifyDomain) {
 			return ch, false, nil
 		}
-		c := s.connection(ctx)
-		if s.replacedSince(d.Topic, c, at) {
-			return ch, false, nil
-		}
-		c.Disconnected, c.DisconnectedAt, c.Note = true, at, "the app was uninstalled from the shop"
-		ch.Connection = &c
+		ch.Disconnect = &store.Disconnect{Account: s.o.Shop, At: at, Note: "the app was uninstalled from the shop"}
 		return ch, true, nil
 	case "shop/redact":
 		r, err := shopify.ParseShopRedact(d.Body)
@@ -146,13 +147,8 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		if !s.aboutThisShop(d.Topic, r.ShopDomain) {
 			return ch, false, nil
 		}
-		c := s.connection(ctx)
-		if s.replacedSince(d.Topic, c, at) {
-			return ch, false, nil
-		}
 		ch.EraseShop = true
-		c.Disconnected, c.DisconnectedAt, c.Note = true, at, "Shopify asked to erase the shop's data (shop/redact); it was erased"
-		ch.Connection = &c
+		ch.Disconnect = &store.Disconnect{Account: s.o.Shop, At: at, Note: "Shopify asked to erase the shop's data (shop/redact); it was erased"}
 		return ch, true, nil
 	case "customers/redact":
 		// The app keeps no Shopify customer records (only the catalogue),
@@ -182,25 +178,4 @@ func (s *ShopifySink) aboutThisShop(topic, shop string) bool {
 	}
 	s.o.Logger.Warn("shopify webhook body names another shop; ignored", "topic", topic, "shop", shop)
 	return false
-}
-
-// replacedSince reports a late delivery (a retry, or a repeat: Shopify may
-// send app/uninstalled more than once) about an install the merchant has
-// since replaced by connecting again: the new connection, its token and
-// its data stay.
-func (s *ShopifySink) replacedSince(topic string, c store.Connection, at time.Time) bool {
-	if c.Disconnected || !c.ConnectedAt.After(at) {
-		return false
-	}
-	s.o.Logger.Warn("shopify webhook older than the current connection; ignored",
-		"topic", topic, "triggered_at", at, "connected_at", c.ConnectedAt)
-	return true
-}
-
-func (s *ShopifySink) connection(ctx context.Context) store.Connection {
-	c, err := s.o.Store.Connection(ctx, store.ProviderShopify)
-	if err != nil {
-		c = store.Connection{Provider: store.ProviderShopify, Account: s.o.Shop}
-	}
-	return c
 }

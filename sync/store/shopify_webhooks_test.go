@@ -29,12 +29,13 @@ func TestApplyShopifyWebhookDedupe(t *testing.T) {
 				t.Errorf("Product err = %v, want ErrNotFound", err)
 			}
 		}},
-		{"uninstall", ShopifyChange{Connection: &Connection{Provider: ProviderShopify, Account: "demo.myshopify.com",
-			Disconnected: true, DisconnectedAt: t0, Note: "app uninstalled from Shopify"}}, func(t *testing.T, s *Store) {
-			if c, err := s.Connection(ctx, ProviderShopify); err != nil || !c.Disconnected || c.Note == "" {
-				t.Errorf("Connection = %+v, %v; want disconnected", c, err)
-			}
-		}},
+		{"uninstall", ShopifyChange{Disconnect: &Disconnect{Account: "demo.myshopify.com", At: t0, Note: "app uninstalled from Shopify"}},
+			func(t *testing.T, s *Store) {
+				c, err := s.Connection(ctx, ProviderShopify)
+				if err != nil || !c.Disconnected || !c.DisconnectedAt.Equal(t0) || c.Note == "" || len(c.Scopes) != 1 {
+					t.Errorf("Connection = %+v, %v; want disconnected at t0, scopes kept", c, err)
+				}
+			}},
 		{"redact", ShopifyChange{EraseShop: true}, func(t *testing.T, s *Store) {
 			if n := checkCounts(t, s); n != 0 {
 				t.Errorf("%d products after redact", n)
@@ -45,12 +46,13 @@ func TestApplyShopifyWebhookDedupe(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := openTemp(t)
 			upsert(t, s, prod("p1", "Mug", 0))
-			if err := s.PutConnection(ctx, Connection{Provider: ProviderShopify, Account: "demo.myshopify.com"}); err != nil {
+			if err := s.PutConnection(ctx, Connection{Provider: ProviderShopify, Account: "demo.myshopify.com",
+				Scopes: []string{"read_products"}, ConnectedAt: t0.Add(-time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
-			dup, err := s.ApplyShopifyWebhook(ctx, "wh-1", t0, tc.change)
-			if err != nil || dup {
-				t.Fatalf("first delivery: dup %v, err %v", dup, err)
+			out, err := s.ApplyShopifyWebhook(ctx, "wh-1", t0, tc.change)
+			if err != nil || out != ShopifyApplied {
+				t.Fatalf("first delivery: outcome %v, err %v", out, err)
 			}
 			tc.check(t, s)
 			if _, ok := dumpBucket(t, s, bucketShopifyHooks)[bucketShopifyHooks+"/wh-1"]; !ok {
@@ -59,10 +61,10 @@ func TestApplyShopifyWebhookDedupe(t *testing.T) {
 			before := dump(t, s)
 			// A redelivery, even one carrying a different change, is
 			// recognised by its id alone and changes nothing.
-			dup, err = s.ApplyShopifyWebhook(ctx, "wh-1", t0.Add(time.Minute), ShopifyChange{
+			out, err = s.ApplyShopifyWebhook(ctx, "wh-1", t0.Add(time.Minute), ShopifyChange{
 				Upsert: []Product{prod("p9", "Other", 2*time.Hour)}, EraseShop: true})
-			if err != nil || !dup {
-				t.Fatalf("redelivery: dup %v, err %v; want dup", dup, err)
+			if err != nil || out != ShopifyDuplicate {
+				t.Fatalf("redelivery: outcome %v, err %v; want ShopifyDuplicate", out, err)
 			}
 			if !maps.Equal(before, dump(t, s)) {
 				t.Errorf("redelivery changed the file")
@@ -89,7 +91,8 @@ func TestApplyShopifyWebhookInvalid(t *testing.T) {
 		{"product without id", "w", t0, ShopifyChange{Upsert: []Product{prod("ok", "x", 0), {Title: "no id"}}}},
 		{"delete without time", "w", t0, ShopifyChange{Delete: []string{"p1"}}},
 		{"delete of empty id", "w", t0, ShopifyChange{Delete: []string{""}, DeletedAt: t0}},
-		{"bad connection", "w", t0, ShopifyChange{Connection: &Connection{Provider: "shopify.com"}}},
+		{"disconnect without time", "w", t0, ShopifyChange{Disconnect: &Disconnect{Account: "demo.myshopify.com"}}},
+		{"disconnect without shop", "w", t0, ShopifyChange{Disconnect: &Disconnect{At: t0}}},
 	} {
 		if _, err := s.ApplyShopifyWebhook(ctx, tc.id, tc.at, tc.change); !errors.Is(err, ErrInvalid) {
 			t.Errorf("%s: err = %v, want ErrInvalid", tc.name, err)
@@ -106,11 +109,11 @@ func TestShopifyWebhookIDsPruned(t *testing.T) {
 	const day = 24 * time.Hour
 	deliver := func(id string, at time.Time) bool {
 		t.Helper()
-		dup, err := s.ApplyShopifyWebhook(ctx, id, at, ShopifyChange{})
+		out, err := s.ApplyShopifyWebhook(ctx, id, at, ShopifyChange{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return dup
+		return out == ShopifyDuplicate
 	}
 	deliver("old", t0)
 	deliver("edge", t0.Add(day))
@@ -171,8 +174,8 @@ func TestShopifyConcurrent(t *testing.T) {
 			hook := fmt.Sprintf("%s-v%d", id, v)
 			for range 2 { // every webhook is delivered twice, concurrently
 				ops = append(ops, func() error {
-					dup, err := s.ApplyShopifyWebhook(ctx, hook, t0, ShopifyChange{Upsert: []Product{pv}})
-					if err == nil && !dup {
+					out, err := s.ApplyShopifyWebhook(ctx, hook, t0, ShopifyChange{Upsert: []Product{pv}})
+					if err == nil && out == ShopifyApplied {
 						firsts.Add(1)
 					}
 					return err
@@ -228,5 +231,60 @@ func TestShopifyConcurrent(t *testing.T) {
 	}
 	if n := bucketLen(t, s, bucketProductTombs); n != products/2 {
 		t.Errorf("%d tombstones, want %d", n, products/2)
+	}
+}
+
+// TestApplyShopifyWebhookStale: an uninstall or redact about an install the
+// merchant has since replaced changes nothing but is remembered; the check
+// is made inside the write, against the record as it is then.
+func TestApplyShopifyWebhookStale(t *testing.T) {
+	ctx := context.Background()
+	reconnected := Connection{Provider: ProviderShopify, Account: "demo.myshopify.com", ConnectedAt: t0.Add(time.Hour)}
+	for _, tc := range []struct {
+		name   string
+		stored Connection
+		at     time.Time
+		want   ShopifyOutcome
+	}{
+		{"uninstall before the reconnect", reconnected, t0, ShopifyStale},
+		{"uninstall after the connect", reconnected, t0.Add(2 * time.Hour), ShopifyApplied},
+		{"uninstall at the connect's instant", reconnected, t0.Add(time.Hour), ShopifyApplied},
+		{"already disconnected", Connection{Provider: ProviderShopify, Account: "demo.myshopify.com", ConnectedAt: t0.Add(time.Hour),
+			Disconnected: true, DisconnectedAt: t0.Add(90 * time.Minute)}, t0, ShopifyApplied},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTemp(t)
+			upsert(t, s, prod("p1", "Mug", 0))
+			if err := s.PutConnection(ctx, tc.stored); err != nil {
+				t.Fatal(err)
+			}
+			before := dump(t, s)
+			out, err := s.ApplyShopifyWebhook(ctx, "redact-1", tc.at, ShopifyChange{EraseShop: true,
+				Disconnect: &Disconnect{Account: "demo.myshopify.com", At: tc.at, Note: "redact"}})
+			if err != nil || out != tc.want {
+				t.Fatalf("outcome %v, err %v; want %v", out, err, tc.want)
+			}
+			c, _ := s.Connection(ctx, ProviderShopify)
+			_, errProduct := s.Product(ctx, "p1")
+			switch tc.want {
+			case ShopifyStale:
+				after := dump(t, s)
+				for k, v := range before {
+					if after[k] != v {
+						t.Errorf("a stale delivery changed %s", k)
+					}
+				}
+				if c.Disconnected || errProduct != nil {
+					t.Errorf("stale delivery: connection %+v, product err %v; want both untouched", c, errProduct)
+				}
+				if out, _ := s.ApplyShopifyWebhook(ctx, "redact-1", tc.at, ShopifyChange{}); out != ShopifyDuplicate {
+					t.Errorf("the stale delivery's id was not remembered: %v", out)
+				}
+			default:
+				if !c.Disconnected || !c.DisconnectedAt.Equal(tc.at) || !errors.Is(errProduct, ErrNotFound) {
+					t.Errorf("applied delivery: connection %+v, product err %v", c, errProduct)
+				}
+			}
+		})
 	}
 }
