@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
@@ -64,7 +65,7 @@ func (in *Ingester) Ingest(ctx context.Context, wh *facebook.Webhook) error {
 			}
 		}
 		for _, c := range e.Changes {
-			if p, ok := pageChange(e.PageID, c); ok {
+			if p, ok := pageChange(e.PageID, e.Time, c); ok {
 				ch.Pages = append(ch.Pages, p)
 			}
 			changedPages = append(changedPages, e.PageID)
@@ -192,18 +193,19 @@ func addEvent(ch *store.Changes, pageID string, ev facebook.Event) bool {
 	return true
 }
 
-// pageChange applies the page fields a `changes` entry carries in full.
+// pageChange applies the page fields a `changes` entry carries in full,
+// dated by the entry so that a late re-delivery cannot undo a newer name.
 // Everything else is left to the metadata refetch it also triggers.
-func pageChange(pageID string, c facebook.Change) (store.Page, bool) {
+func pageChange(pageID string, at time.Time, c facebook.Change) (store.Page, bool) {
 	var s string
 	if json.Unmarshal(c.Value, &s) != nil || s == "" {
 		return store.Page{}, false
 	}
 	switch c.Field {
 	case "name":
-		return store.Page{ID: pageID, Name: s}, true
+		return store.Page{ID: pageID, Name: s, UpdatedAt: at}, true
 	case "category":
-		return store.Page{ID: pageID, Category: s}, true
+		return store.Page{ID: pageID, Category: s, UpdatedAt: at}, true
 	}
 	return store.Page{}, false
 }

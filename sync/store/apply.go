@@ -90,10 +90,14 @@ func (t *txn) mergePage(p Page) error {
 		t.stats.Pages++
 		t.statsDirty = true
 	}
-	if p.Name != "" {
+	// A copy older than what is stored (a late webhook re-delivery: Meta
+	// does not keep order after failures) only fills what is missing; a
+	// newer one, or one with no time, overwrites.
+	newer := p.UpdatedAt.IsZero() || !p.UpdatedAt.Before(pg.UpdatedAt)
+	if p.Name != "" && (newer || pg.Name == "") {
 		pg.Name = p.Name
 	}
-	if p.Category != "" {
+	if p.Category != "" && (newer || pg.Category == "") {
 		pg.Category = p.Category
 	}
 	pg.UpdatedAt = later(pg.UpdatedAt, p.UpdatedAt)

@@ -353,3 +353,38 @@ func TestPollCopyNeverMovesConversationBack(t *testing.T) {
 		})
 	}
 }
+
+// TestPageCopyNeverMovesBack: a page's name from a copy older than the
+// stored one (a late webhook re-delivery) does not overwrite it (it only
+// fills a missing one); a copy without a time still does.
+func TestPageCopyNeverMovesBack(t *testing.T) {
+	page := func(name string, at time.Duration) Changes {
+		p := Page{ID: "p", Name: name}
+		if at >= 0 {
+			p.UpdatedAt = t0.Add(at)
+		}
+		return Changes{Pages: []Page{p}}
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []Changes
+		want  string
+	}{
+		{"newer wins", []Changes{page("A", time.Minute), page("B", 2*time.Minute)}, "B"},
+		{"older is ignored", []Changes{page("A", 2*time.Minute), page("B", time.Minute)}, "A"},
+		{"same time wins", []Changes{page("A", time.Minute), page("B", time.Minute)}, "B"},
+		{"no time overwrites", []Changes{page("A", 2*time.Minute), page("B", -1)}, "B"},
+		{"older fills a missing name", []Changes{page("", 2*time.Minute), page("B", time.Minute)}, "B"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTemp(t)
+			for _, ch := range tc.steps {
+				apply(t, s, ch)
+			}
+			p, err := s.Page(context.Background(), "p")
+			if err != nil || p.Name != tc.want {
+				t.Errorf("Page = %+v, %v; want name %q", p, err, tc.want)
+			}
+		})
+	}
+}
