@@ -28,9 +28,9 @@ keyring_pkgs=(dbus-daemon dbus-bin gnome-keyring)
 # chromium: the sign-in tests drive Facebook's and Shopify's consent pages
 #           (served by the fakes) in a real headless browser.
 browser_pkgs=(chromium)
-# ui: what Fyne's GLFW driver needs to build with cgo (gcc, libc6-dev and
+# ui: what Fyne's GLFW driver needs to build with cgo (gcc, libc6-dev, and
 # the GL/X11 headers) plus xvfb for a headless window in tests/screenshots.
-ui_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev xvfb)
+ui_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev libwayland-dev xvfb)
 
 usage() {
 	echo "usage: $0 {test|run|bench|ui}..." >&2
