@@ -128,7 +128,7 @@ func addFacebookPage(ctx context.Context, e *env, st *store.Store, graph *facebo
 		return fmt.Errorf("store the token of page %s: %w", a.ID, err)
 	}
 	ch := store.Changes{Pages: []store.Page{{ID: a.ID, Name: a.Name, Category: a.Category, UpdatedAt: time.Now()}}}
-	if err := st.Apply(ctx, ch); err != nil {
+	if _, err := st.Apply(ctx, ch); err != nil {
 		return err
 	}
 	if err := st.SetNeedsLogin(ctx, a.ID, false); err != nil {

@@ -71,10 +71,11 @@ func (in *Ingester) Ingest(ctx context.Context, wh *facebook.Webhook) error {
 			changedPages = append(changedPages, e.PageID)
 		}
 	}
-	if err := in.store.Apply(ctx, ch); err != nil {
+	applied, err := in.store.Apply(ctx, ch)
+	if err != nil {
 		return fmt.Errorf("ingest webhook: %w", err)
 	}
-	in.announce(ch)
+	in.announce(ch, applied)
 	if in.pageChanged != nil {
 		for _, id := range dedupe(changedPages) {
 			in.pageChanged(id)
@@ -95,9 +96,16 @@ func (in *Ingester) knownPage(ctx context.Context, id string) (bool, error) {
 	}
 }
 
-func (in *Ingester) announce(ch store.Changes) {
+// announce tells the subscriber what the committed delivery changed: each
+// message stored for the first time, then each conversation and page it
+// touched. A redelivered message is not news and is not announced again.
+func (in *Ingester) announce(ch store.Changes, applied store.Applied) {
 	if in.notify == nil {
 		return
+	}
+	for _, m := range applied.New {
+		in.notify(Event{Kind: MessageStored, PageID: m.PageID, PSID: m.PSID, MessageID: m.ID,
+			Direction: m.Direction, Source: FromWebhook, Created: m.CreatedAt})
 	}
 	seen := map[[2]string]bool{}
 	conv := func(page, psid string) {

@@ -29,7 +29,8 @@ func (f *fixture) webhookServer(t *testing.T) *webhookServer {
 	t.Helper()
 	ws := &webhookServer{}
 	in := NewIngester(IngesterOptions{
-		Store: f.st,
+		Store:  f.st,
+		Notify: func(e Event) { f.events <- e },
 		PageChanged: func(id string) {
 			ws.mu.Lock()
 			ws.changed = append(ws.changed, id)
@@ -136,6 +137,41 @@ func TestWebhookEventsAreStored(t *testing.T) {
 	}
 	if m, _ := f.st.Message(t.Context(), "m_out"); m.Reaction != "" {
 		t.Errorf("reaction %q after unreact, want none", m.Reaction)
+	}
+}
+
+func TestWebhookAnnouncesNewMessagesOnce(t *testing.T) {
+	f := newFixture(t)
+	f.addPage(t, "100", "Shop One")
+	ws := f.webhookServer(t)
+	body := envelope("100",
+		fmt.Sprintf(`{"sender":{"id":"9001"},"recipient":{"id":"100"},"timestamp":%d,"message":{"mid":"m_in","text":"hi"}}`, ms(0)),
+		fmt.Sprintf(`{"sender":{"id":"100"},"recipient":{"id":"9001"},"timestamp":%d,"message":{"is_echo":true,"app_id":1,"mid":"m_out","text":"hello"}}`, ms(time.Second)),
+	)
+	for range 2 { // Meta redelivers; the second copy is not news
+		if got := ws.post(t, body, testAppSecret); got != http.StatusOK {
+			t.Fatalf("status %d, want 200", got)
+		}
+	}
+	var stored []string
+	changed := 0
+	for len(f.events) > 0 {
+		ev := <-f.events
+		switch ev.Kind {
+		case MessageStored:
+			if ev.Source != FromWebhook || ev.PageID != "100" || ev.PSID != "9001" || ev.Created.IsZero() {
+				t.Errorf("message-stored event %+v", ev)
+			}
+			stored = append(stored, ev.MessageID+":"+string(ev.Direction))
+		case ConversationChanged:
+			changed++
+		}
+	}
+	if want := []string{"m_in:in", "m_out:out"}; !slices.Equal(stored, want) {
+		t.Errorf("message-stored for %v, want %v once each", stored, want)
+	}
+	if changed != 2 {
+		t.Errorf("conversation-changed %d times, want once per delivery (2)", changed)
 	}
 }
 

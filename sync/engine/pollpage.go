@@ -90,7 +90,7 @@ func (p *Poller) pageMeta(ctx context.Context, pageID, token string) (facebook.P
 		return meta, fmt.Errorf("read page: %w", err)
 	}
 	ch := store.Changes{Pages: []store.Page{{ID: pageID, Name: meta.Name, Category: meta.Category, UpdatedAt: p.o.Now()}}}
-	if err := p.o.Store.Apply(ctx, ch); err != nil {
+	if _, err := p.o.Store.Apply(ctx, ch); err != nil {
 		return meta, err
 	}
 	return meta, nil
@@ -210,7 +210,7 @@ func (p *Poller) fetchConversation(ctx context.Context, pageID, token string, c 
 		}},
 		Messages: msgs,
 	}
-	if err := p.o.Store.Apply(ctx, ch); err != nil {
+	if _, err := p.o.Store.Apply(ctx, ch); err != nil {
 		return 0, err
 	}
 	p.o.Notify(Event{Kind: ConversationChanged, PageID: pageID, PSID: customer.ID})

@@ -32,20 +32,37 @@ import (
 // whole call with ErrInvalid before anything is written.
 //
 // Concurrent calls share one transaction and one fsync; see committer.
-func (s *Store) Apply(ctx context.Context, ch Changes) error {
+//
+// Applied lists the messages this call stored for the first time, so a
+// caller can tell news (a desktop notification) from a redelivery.
+func (s *Store) Apply(ctx context.Context, ch Changes) (Applied, error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("store: apply: %w", err)
+		return Applied{}, fmt.Errorf("store: apply: %w", err)
 	}
 	if err := ch.validate(); err != nil {
-		return fmt.Errorf("store: apply: %w", err)
+		return Applied{}, fmt.Errorf("store: apply: %w", err)
 	}
 	if len(ch.Pages)+len(ch.Conversations)+len(ch.Messages)+len(ch.Reactions)+len(ch.Receipts) == 0 {
-		return nil
+		return Applied{}, nil
 	}
-	if err := s.write(func(t *txn) error { return t.apply(ch) }); err != nil {
-		return fmt.Errorf("store: apply: %w", err)
+	var done Applied
+	err := s.write(func(t *txn) error {
+		err := t.apply(ch)
+		// fn may run again (see committer.write): keep the last run's.
+		done = Applied{New: t.added}
+		return err
+	})
+	if err != nil {
+		return Applied{}, fmt.Errorf("store: apply: %w", err)
 	}
-	return nil
+	return done, nil
+}
+
+// Applied is what one Apply changed.
+type Applied struct {
+	// New are the messages stored for the first time, as stored (a
+	// message already known by its mid is not listed again).
+	New []Message
 }
 
 // apply runs inside the write transaction. It must not modify ch: a

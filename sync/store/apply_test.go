@@ -53,6 +53,35 @@ func TestMessageDedupe(t *testing.T) {
 	}
 }
 
+func TestApplyReportsOnlyNewMessages(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	a := Message{ID: "m_a", PageID: "p", PSID: "u", Direction: Incoming, CreatedAt: t0, Text: "a"}
+	b := Message{ID: "m_b", PageID: "p", PSID: "u", Direction: Outgoing, CreatedAt: t0.Add(time.Second), Text: "b"}
+	for _, step := range []struct {
+		name string
+		in   []Message
+		want []string
+	}{
+		{"first delivery", []Message{a}, []string{"m_a"}},
+		{"redelivery", []Message{a}, nil},
+		{"one old, one new", []Message{a, b}, []string{"m_b"}},
+		{"same message twice in one write", []Message{{ID: "m_c", PageID: "p", PSID: "u", CreatedAt: t0}, {ID: "m_c", PageID: "p", PSID: "u", CreatedAt: t0}}, []string{"m_c"}},
+	} {
+		got, err := s.Apply(ctx, Changes{Messages: step.in})
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		var ids []string
+		for _, m := range got.New {
+			ids = append(ids, m.ID)
+		}
+		if fmt.Sprint(ids) != fmt.Sprint(step.want) {
+			t.Errorf("%s: new = %v, want %v", step.name, ids, step.want)
+		}
+	}
+}
+
 func TestMessageMergeRules(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
@@ -222,7 +251,7 @@ func TestInvalidMessageRejected(t *testing.T) {
 			bad := good
 			bad.ID = "m2"
 			tc.bad(&bad)
-			err := s.Apply(context.Background(), Changes{Messages: []Message{good, bad}})
+			_, err := s.Apply(context.Background(), Changes{Messages: []Message{good, bad}})
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("Apply err = %v, want ErrInvalid", err)
 			}
@@ -243,11 +272,12 @@ func TestConcurrentApply(t *testing.T) {
 		wg.Go(func() {
 			// Ten customers on two pages, so goroutines also race on
 			// the same conversations and pages.
-			errs <- s.Apply(ctx, Changes{
+			_, err := s.Apply(ctx, Changes{
 				Messages: []Message{{ID: fmt.Sprintf("m%02d", i), PageID: fmt.Sprintf("p%d", i%2), PSID: fmt.Sprintf("u%d", i%10),
 					Direction: Incoming, CreatedAt: t0.Add(time.Duration(i) * time.Second), Text: "hi"}},
 				Receipts: []Receipt{{PageID: fmt.Sprintf("p%d", i%2), PSID: fmt.Sprintf("u%d", i%10), Watermark: t0}},
 			})
+			errs <- err
 		})
 	}
 	// Writes failing inside the shared transaction make bbolt roll the

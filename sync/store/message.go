@@ -39,6 +39,7 @@ func (t *txn) putMessage(m Message) error {
 	}
 	t.stats.Messages++
 	t.statsDirty = true
+	t.added = append(t.added, m)
 
 	e, err := t.conv(m.PageID, m.PSID)
 	if err != nil {

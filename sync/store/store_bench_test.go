@@ -120,7 +120,7 @@ func buildFixture(path string) error {
 			}
 			total += n
 		}
-		if err := s.Apply(ctx, ch); err != nil {
+		if _, err := s.Apply(ctx, ch); err != nil {
 			return err
 		}
 	}
@@ -196,7 +196,7 @@ func BenchmarkApplyMessage(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := s.Apply(ctx, benchMessage()); err != nil {
+		if _, err := s.Apply(ctx, benchMessage()); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -212,7 +212,7 @@ func BenchmarkApplyParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if err := s.Apply(ctx, benchMessage()); err != nil {
+			if _, err := s.Apply(ctx, benchMessage()); err != nil {
 				b.Error(err)
 				return
 			}

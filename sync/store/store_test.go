@@ -30,7 +30,7 @@ func openTemp(t testing.TB) *Store {
 
 func apply(t testing.TB, s *Store, ch Changes) {
 	t.Helper()
-	if err := s.Apply(context.Background(), ch); err != nil {
+	if _, err := s.Apply(context.Background(), ch); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -263,7 +263,7 @@ func TestCanceledContext(t *testing.T) {
 	s := openTemp(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := s.Apply(ctx, Changes{Pages: []Page{{ID: "p"}}})
+	_, err := s.Apply(ctx, Changes{Pages: []Page{{ID: "p"}}})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Apply(canceled) err = %v", err)
 	}

@@ -45,6 +45,8 @@ type txn struct {
 	stats      Stats
 	statsDirty bool
 	cache      map[string]*convEntry
+	// added collects the messages this write stored for the first time.
+	added []Message
 }
 
 // convEntry is a conversation as loaded (orig) and as it will be written.
