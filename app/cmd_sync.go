@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/engine"
 )
 
 const syncUsage = `sync [--page ID]
@@ -34,7 +36,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer release()
-	parts, err := e.engine(ctx, st)
+	eng, err := e.engine(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -43,10 +45,12 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		pages = []string{o.page}
 	} else if ps, err := st.Pages(ctx); err != nil {
 		return err
-	} else if len(ps) == 0 && parts.catalogue == nil {
+	} else if shop, err := eng.HasShop(ctx); err != nil {
+		return err
+	} else if len(ps) == 0 && !shop {
 		return errors.New("nothing to sync yet: run 'merchant-inbox connect facebook' (or 'secrets set facebook-page-token:<PAGE_ID>') or 'connect shopify --shop NAME'")
 	}
-	rep, err := parts.pollAll(ctx, pages...)
+	rep, err := eng.Poll(ctx, pages...)
 	printReport(e.Stdout, rep)
 	if err != nil {
 		return fmt.Errorf("sync: %w", err)
@@ -57,8 +61,8 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func printReport(w io.Writer, rep pollReport) {
-	for _, p := range rep.facebook.Pages {
+func printReport(w io.Writer, rep engine.PollReport) {
+	for _, p := range rep.Facebook.Pages {
 		label := p.PageID
 		if p.Name != "" {
 			label = fmt.Sprintf("%s (%s)", p.Name, p.PageID)
@@ -69,27 +73,27 @@ func printReport(w io.Writer, rep pollReport) {
 		}
 		fmt.Fprintf(w, "%s: %d conversations changed, %d messages read\n", label, p.Conversations, p.Messages)
 	}
-	if c := rep.catalogue; c != nil {
-		if rep.shopErr != nil {
-			fmt.Fprintf(w, "failed: %v\n", rep.shopErr)
+	if c := rep.Catalogue; c != nil {
+		if rep.ShopErr != nil {
+			fmt.Fprintf(w, "failed: %v\n", rep.ShopErr)
 		} else {
 			fmt.Fprintf(w, "shop %s: %d products read, %d changed, %d removed\n", c.Shop, c.Products, c.Changed, c.Removed)
 		}
 	}
-	if f := rep.facebook; !f.Finished.IsZero() {
+	if f := rep.Facebook; !f.Finished.IsZero() {
 		fmt.Fprintf(w, "facebook sync took %s\n", f.Finished.Sub(f.Started).Round(time.Millisecond))
 	}
 }
 
 // failures names what failed, for the one-line error.
-func failures(rep pollReport) string {
+func failures(rep engine.PollReport) string {
 	var names []string
-	for _, p := range rep.facebook.Pages {
+	for _, p := range rep.Facebook.Pages {
 		if p.Err != nil {
 			names = append(names, "page "+p.PageID)
 		}
 	}
-	if rep.shopErr != nil {
+	if rep.ShopErr != nil {
 		names = append(names, "the shop")
 	}
 	return strings.Join(names, ", ")

@@ -126,27 +126,6 @@ func TestStaleControlSocketIsIgnored(t *testing.T) {
 	}
 }
 
-// A poll waits for the one under way instead of running beside it.
-func TestPollWaitsForThePollUnderWay(t *testing.T) {
-	p := &engineParts{polling: make(chan struct{}, 1)}
-	p.polling <- struct{}{} // the scheduler's poll is running
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() {
-		_, err := p.pollAll(ctx) // nil poller and store: running would panic
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		t.Fatalf("pollAll returned (%v) while another poll held the token", err)
-	case <-time.After(100 * time.Millisecond):
-	}
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("pollAll while another poll runs: %v, want it to wait until cancelled", err)
-	}
-}
-
 func unixClient(path string) *http.Client {
 	return &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {

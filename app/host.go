@@ -2,101 +2,105 @@ package app
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"net/http"
+	"os"
 	"sync"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/engine"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
-// host is what a command run inside serve uses instead of opening the
-// database itself, and how it asks serve to restart its engine.
+// host is a running engine as a command run inside it for another process
+// sees it: its store instead of opening the database, its tunnel for a
+// sign-in's public callback, and a reload after the command changed what
+// the engine was assembled from.
 type host struct {
-	st      *store.Store
-	polling chan struct{} // the poll token every engine generation shares
-	reload  chan struct{} // cap 1: a pending restart request
-
-	mu       sync.Mutex
-	parts    *engineParts // the running engine's
-	public   string       // the tunnel's URL while it is up
-	callback http.Handler // a sign-in's callback routes while one waits
+	eng *engine.Engine
+	st  *store.Store
+	// show, when set, brings the desktop window forward (a second launch
+	// of the app asks for it through the control socket).
+	show func()
 }
 
-// setPublicURL records the tunnel's URL, "" while it is down.
-func (h *host) setPublicURL(url string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.public = url
+func (h *host) publicURL() string { return h.eng.PublicURL() }
+
+func (h *host) serveCallback(ctx context.Context, cb http.Handler) (string, func(), error) {
+	return h.eng.ServeCallback(ctx, cb)
 }
 
-func (h *host) publicURL() string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.public
-}
+func (h *host) requestReload() { h.eng.Reload() }
 
-// serveCallback puts a sign-in's callback routes on serve's own endpoint
-// (see callbackRoute), which a second ngrok endpoint on the same domain
-// could not be.
-func (h *host) serveCallback(_ context.Context, cb http.Handler) (string, func(), error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	switch {
-	case h.public == "":
-		return "", nil, errors.New("serve's tunnel is not up (see 'merchant-inbox status'); the public callback needs it")
-	case h.callback != nil:
-		return "", nil, errors.New("another sign-in is waiting on serve's callback; finish it first")
+// hostEngine makes eng reachable by the other merchant-inbox processes
+// while it runs: the control socket, and the run-state file status falls
+// back to. It prints where the webhooks listen each time the engine
+// (re)starts. stop undoes it all.
+func (e *env) hostEngine(ctx context.Context, eng *engine.Engine, show func()) (stop func()) {
+	h := &host{eng: eng, st: eng.Store(), show: show}
+	stopControl, err := e.serveControl(ctx, h)
+	if err != nil {
+		e.log.Warn("other merchant-inbox commands cannot reach this engine; they will exit 3 until it stops", "err", err)
+		stopControl = func() {}
 	}
-	h.callback = cb
-	return h.public, func() {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.callback = nil
-	}, nil
+	ctx, cancel := context.WithCancel(ctx)
+	events := eng.Subscribe(ctx, 64)
+	var wg sync.WaitGroup
+	wg.Go(func() { e.followEngine(eng, events) })
+	return func() {
+		cancel()
+		wg.Wait()
+		stopControl()
+		e.cfg.removeRunState()
+	}
 }
 
-// callbackRoute serves /callback/ on serve's listeners: the waiting
-// sign-in's routes, or 404 when none waits.
-func (h *host) callbackRoute() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.mu.Lock()
-		cb := h.callback
-		h.mu.Unlock()
-		if cb == nil {
-			http.NotFound(w, r)
-			return
+// followEngine keeps the run-state file current and says where the
+// webhooks listen, until events closes.
+func (e *env) followEngine(eng *engine.Engine, events <-chan engine.Event) {
+	pid := os.Getpid()
+	var listen string
+	for ev := range events {
+		switch ev.Kind {
+		case engine.MessageStored, engine.ConversationChanged, engine.PollProgress:
+			continue // the run state does not show them
 		}
-		cb.ServeHTTP(w, r)
-	})
-}
-
-func newHost(st *store.Store) *host {
-	return &host{st: st, polling: make(chan struct{}, 1), reload: make(chan struct{}, 1)}
-}
-
-func (h *host) setParts(p *engineParts) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.parts = p
-}
-
-func (h *host) engineParts() *engineParts {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.parts
-}
-
-// requestReload asks serve to reassemble its engine; requests made before
-// it gets to it are one.
-func (h *host) requestReload() {
-	select {
-	case h.reload <- struct{}{}:
-	default:
+		s := eng.State()
+		if !s.Running {
+			listen = ""
+			continue
+		}
+		if s.Listen != listen {
+			listen = s.Listen
+			fmt.Fprintf(e.Stdout, "listening on %s\n", s.Listen)
+		}
+		if err := e.cfg.writeRunState(runStateOf(pid, s)); err != nil {
+			e.log.Warn("status will not see this engine", "err", err)
+		}
 	}
 }
 
-// openStore opens the database, or lends serve's when the command runs
-// inside it. release closes what was opened here, and only that.
+// runStateOf is what the run-state file says of a running engine.
+func runStateOf(pid int, s engine.State) runState {
+	rs := runState{PID: pid, Started: s.Started, Listen: s.Listen, Webhooks: s.Webhooks.String(), NextPoll: s.NextPoll}
+	switch t := s.Tunnel; t.Kind {
+	case engine.TunnelIsUp:
+		rs.PublicURL, rs.Tunnel = t.URL, "up"
+	case engine.TunnelIsStarting:
+		rs.Tunnel = "starting"
+	case engine.TunnelIsDown:
+		rs.Tunnel = "reconnecting: " + t.Reason
+		if t.Stopped {
+			rs.Tunnel = "stopped: " + t.Reason
+		}
+	default:
+		rs.Tunnel = "off: " + t.Reason
+	}
+	return rs
+}
+
+// openStore opens the database, or lends the running engine's when the
+// command runs inside it. release closes what was opened here, and only
+// that.
 func (e *env) openStore() (st *store.Store, release func(), err error) {
 	if e.host != nil {
 		return e.host.st, func() {}, nil
@@ -108,13 +112,16 @@ func (e *env) openStore() (st *store.Store, release func(), err error) {
 	return st, func() { _ = st.Close() }, nil
 }
 
-// engine is the assembled engine over st: serve's own when the command
-// runs inside it, so its poll waits for serve's and never overlaps it.
-func (e *env) engine(ctx context.Context, st *store.Store) (*engineParts, error) {
+// engine is the running engine when the command runs inside it, so its
+// poll waits for the engine's own and never overlaps it; otherwise an
+// engine over st that is not running, for a one-off poll.
+func (e *env) engine(ctx context.Context, st *store.Store) (*engine.Engine, error) {
 	if e.host != nil {
-		if p := e.host.engineParts(); p != nil {
-			return p, nil
-		}
+		return e.host.eng, nil
 	}
-	return e.assemble(ctx, st)
+	o, err := e.engineOptions(ctx, st, serveOptions{noTunnel: true})
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(o), nil
 }

@@ -12,6 +12,17 @@ type Settings struct {
 	// NgrokDomain is the static ngrok domain the tunnel uses; empty means
 	// a new URL on every connect.
 	NgrokDomain string `json:"ngrok_domain,omitempty"`
+	// Listen is the local address of the webhook endpoints; empty means
+	// the default.
+	Listen string `json:"listen,omitempty"`
+	// PollAt is the local time of the daily poll, "HH:MM"; empty means
+	// the default.
+	PollAt string `json:"poll_at,omitempty"`
+	// NoTunnel keeps the tunnel closed even with an authtoken: polling only.
+	NoTunnel bool `json:"no_tunnel,omitempty"`
+	// NotificationsOff silences desktop notifications. Stored negated so
+	// that the default, and every database from before the setting, is on.
+	NotificationsOff bool `json:"notifications_off,omitempty"`
 }
 
 // Settings returns the stored settings; zero when none were saved.

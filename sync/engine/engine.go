@@ -1,0 +1,273 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
+)
+
+// TunnelKind picks the public endpoint the engine opens for webhooks.
+type TunnelKind int
+
+const (
+	// TunnelNgrok opens an ngrok endpoint when an authtoken is in the
+	// keychain (the product); without one, webhooks reach only Listen.
+	TunnelNgrok TunnelKind = iota
+	// TunnelOff opens none: polling only, plus whatever reaches Listen.
+	TunnelOff
+	// TunnelLoopback opens a second local port standing in for the public
+	// URL: tests and the sandbox.
+	TunnelLoopback
+)
+
+// Options configure an Engine. Store, Secrets and Graph are required.
+type Options struct {
+	Store   *store.Store
+	Secrets *secrets.Store
+	// Graph returns a Graph API client; appSecret, when not empty, signs
+	// every call with appsecret_proof.
+	Graph func(appSecret string) *facebook.Client
+	// ShopifyURL replaces https://{shop} (tests and the sandbox).
+	ShopifyURL string
+
+	// Listen is the local host:port of the webhook endpoints. It must be
+	// a loopback address unless PublicListen says the merchant means it.
+	Listen       string
+	PublicListen bool
+	Tunnel       TunnelKind
+	// Domain is the ngrok static domain; "" for a new URL on each connect.
+	Domain string
+	// Opener, when set, replaces the endpoint Tunnel picks (tests).
+	Opener tunnel.Opener
+
+	DailyAt TimeOfDay
+	Logger  *slog.Logger
+}
+
+// Engine is the merchant's inbox while it runs: the webhook endpoints, the
+// tunnel, the daily poll, and the events a view follows. The command line
+// (serve, and the commands serve runs for other processes) and the window
+// drive this one value, so a sync, a mark-read or a reload is the same
+// call whoever asked for it.
+//
+// Run assembles the engine from what the store and keychain hold and runs
+// it until its context ends. Reload makes it reassemble after a connection,
+// secret or setting changed: restarting whole is simpler to trust than
+// patching routes, tunnel and scheduler in place, and costs a second of
+// webhooks, which Meta and Shopify retry.
+type Engine struct {
+	o      Options
+	log    *slog.Logger
+	events *Broadcaster
+	// polling holds one token while a poll runs: the scheduled poll, a
+	// sync asked for by the command line and one after a reload never
+	// overlap.
+	polling chan struct{}
+	reload  chan struct{} // cap 1: a pending reload request
+
+	mu       sync.Mutex
+	running  *generation  // nil while not running
+	state    State        // see State
+	callback http.Handler // a sign-in's callback routes while one waits
+}
+
+// New returns an Engine over o; nothing runs before Run.
+func New(o Options) *Engine {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{
+		o:       o,
+		log:     o.Logger,
+		events:  NewBroadcaster(),
+		polling: make(chan struct{}, 1),
+		reload:  make(chan struct{}, 1),
+	}
+}
+
+// Store is the engine's open store: commands run inside a running engine
+// read and write through it instead of opening the database themselves.
+func (e *Engine) Store() *store.Store { return e.o.Store }
+
+// Subscribe returns the events published from now on until ctx ends (see
+// Broadcaster.Subscribe).
+func (e *Engine) Subscribe(ctx context.Context, buffer int) <-chan Event {
+	return e.events.Subscribe(ctx, buffer)
+}
+
+func (e *Engine) publish(ev Event) { e.events.Publish(ev) }
+
+// Reload asks a running engine to reassemble itself; requests made before
+// it gets to it are one. It is a no-op when the engine is not running.
+func (e *Engine) Reload() {
+	select {
+	case e.reload <- struct{}{}:
+	default:
+	}
+}
+
+// ErrNotRunning is returned by calls that need a running engine.
+var ErrNotRunning = errors.New("the engine is not running")
+
+// SyncNow polls everything now, in the background, through the
+// scheduler's single job: asked for during a poll, it runs once more after
+// it. Follow it with Subscribe.
+func (e *Engine) SyncNow() error {
+	e.mu.Lock()
+	g := e.running
+	e.mu.Unlock()
+	if g == nil {
+		return ErrNotRunning
+	}
+	return g.sched.SyncNow()
+}
+
+// Run runs the engine until ctx ends, reassembling it on each Reload. It
+// returns nil when stopped by ctx, after webhook requests under way have
+// committed and answered.
+func (e *Engine) Run(ctx context.Context) error {
+	if err := CheckListen(e.o.Listen, e.o.PublicListen); err != nil {
+		return err
+	}
+	started := time.Now()
+	defer func() {
+		e.setState(func(s *State) { *s = State{LastPoll: s.LastPoll, LastPollErr: s.LastPollErr} })
+		e.publish(Event{Kind: StateChanged})
+	}()
+	for {
+		reload, err := e.runOnce(ctx, started)
+		if ctx.Err() != nil && (reload || err == nil || errors.Is(err, context.Canceled)) {
+			return nil
+		}
+		if err != nil || !reload {
+			return err
+		}
+		e.log.Info("restarting the engine with the changed connections and secrets")
+	}
+}
+
+// generation is one assembly of the engine, from start or reload to stop.
+type generation struct {
+	parts *parts
+	sched *Scheduler
+}
+
+// runOnce runs one generation until ctx ends, its webhook listener fails,
+// or Reload is called; reload reports the last.
+func (e *Engine) runOnce(ctx context.Context, started time.Time) (reload bool, err error) {
+	// stopAll ends everything started under ctx (tunnel, polls, page
+	// refreshes) also when the generation stops for its own reason, such
+	// as the local listener failing.
+	ctx, stopAll := context.WithCancel(ctx)
+	defer stopAll()
+	p, err := e.assemble(ctx)
+	if err != nil {
+		return false, err
+	}
+	var background sync.WaitGroup
+	defer background.Wait()
+
+	hooks, on := e.webhooks(ctx, p, &background)
+	routes := e.withCallback(hooks)
+	ln, err := net.Listen("tcp", e.o.Listen)
+	if err != nil {
+		return false, fmt.Errorf("listen on %s (is another program using the port? choose another address): %w", e.o.Listen, err)
+	}
+	// A sign-in's callback is never served to the local network.
+	local := routes
+	if !isLoopback(ln.Addr()) {
+		local = hooks
+	}
+	srv := &http.Server{Handler: local, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	var sched *Scheduler
+	sched, err = NewScheduler(ctx, SchedulerOptions{
+		Poll: func(ctx context.Context) error {
+			rep, err := e.pollAll(ctx, p)
+			if next, err := sched.NextRun(); err == nil {
+				e.setState(func(s *State) { s.NextPoll = next })
+			}
+			return errors.Join(err, rep.Err())
+		},
+		LastPoll: e.o.Store.LastFullPoll,
+		DailyAt:  e.o.DailyAt,
+		Logger:   e.log,
+	})
+	if err != nil {
+		_ = srv.Close()
+		return false, err
+	}
+	e.mu.Lock()
+	e.running = &generation{parts: p, sched: sched}
+	e.mu.Unlock()
+	e.setState(func(s *State) {
+		*s = State{Running: true, Started: started, Listen: "http://" + ln.Addr().String(),
+			Webhooks: on, Tunnel: TunnelState{Kind: TunnelIsStarting}, LastPoll: s.LastPoll, LastPollErr: s.LastPollErr}
+	})
+	e.publish(Event{Kind: StateChanged})
+	e.log.Info("webhooks listening", "addr", ln.Addr().String(), "endpoints", on.summary())
+	if err := sched.Start(ctx); err != nil {
+		e.log.Warn("catch-up poll", "err", err)
+	}
+	if next, err := sched.NextRun(); err == nil {
+		e.setState(func(s *State) { s.NextPoll = next })
+		e.publish(Event{Kind: StateChanged})
+		e.log.Info("daily poll scheduled", "next", next.Format(time.RFC3339))
+	}
+	e.startTunnel(ctx, p, routes, sched, &background)
+
+	select {
+	case <-e.reload:
+		reload = true
+	case err = <-served:
+	case <-ctx.Done():
+	}
+	e.log.Info("shutting down the engine")
+	e.mu.Lock()
+	e.running = nil
+	e.mu.Unlock()
+	// Shutdown lets webhook requests under way commit and answer first.
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	stopErr := srv.Shutdown(shutdownCtx)
+	stopAll()
+	stopErr = errors.Join(stopErr, sched.Stop())
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return false, errors.Join(fmt.Errorf("webhook server: %w", err), stopErr)
+	}
+	return reload && stopErr == nil, stopErr
+}
+
+// CheckListen refuses a webhook address that is not loopback unless the
+// merchant said they mean it: the endpoints verify every delivery, but a
+// desktop app has no business answering the local network by surprise.
+func CheckListen(addr string, public bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("listen address %q: want host:port, such as 127.0.0.1:8765: %w", addr, err)
+	}
+	if public || host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("listen address %s is reachable from other machines; use 127.0.0.1, or say you mean it (serve --public-listen)", addr)
+}
+
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}

@@ -1,0 +1,52 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// A poll waits for the one under way instead of running beside it.
+func TestPollWaitsForThePollUnderWay(t *testing.T) {
+	e := New(Options{})
+	e.polling <- struct{}{} // the scheduler's poll is running
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.pollAll(ctx, &parts{}) // no poller, no store: running would panic
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("pollAll returned (%v) while another poll held the token", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("pollAll while another poll runs: %v, want it to wait until cancelled", err)
+	}
+}
+
+func TestCheckListen(t *testing.T) {
+	for _, tc := range []struct {
+		addr   string
+		public bool
+		ok     bool
+	}{
+		{"127.0.0.1:8765", false, true},
+		{"127.0.0.1:0", false, true},
+		{"[::1]:8765", false, true},
+		{"localhost:8765", false, true},
+		{"0.0.0.0:8765", false, false},
+		{":8765", false, false}, // every interface
+		{"192.168.1.10:8765", false, false},
+		{"0.0.0.0:8765", true, true},
+		{"no-port", false, false},
+	} {
+		err := CheckListen(tc.addr, tc.public)
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckListen(%q, %v) = %v, want ok=%v", tc.addr, tc.public, err, tc.ok)
+		}
+	}
+}
