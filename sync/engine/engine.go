@@ -237,7 +237,9 @@ func (e *Engine) runOnce(ctx context.Context, started time.Time) (reload bool, e
 	e.log.Info("shutting down the engine")
 	e.mu.Lock()
 	e.running = nil
+	e.state.Running, e.state.Polling, e.state.Tunnel = false, false, TunnelState{}
 	e.mu.Unlock()
+	e.publish(Event{Kind: StateChanged})
 	// Shutdown lets webhook requests under way commit and answer first.
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
