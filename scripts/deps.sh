@@ -8,8 +8,8 @@
 #          and Debian's chromium for the browser sign-in tests
 #   run    packages for `make run` (the keyring set)
 #   bench  packages for `make bench` (currently the same keyring set)
-#   ui     build/run packages for the Fyne UI (cgo + OpenGL/X11) and Xvfb
-#          for headless screenshots; not part of test/run yet
+#   ui     build packages for the Fyne UI (cgo + OpenGL/X11/Wayland) and
+#          Xvfb for a headless window in tests and screenshots
 #
 # When every package is already installed this only asks dpkg and returns
 # at once: no apt call, no network. Otherwise it runs `apt-get update` once
@@ -27,9 +27,12 @@ set -euo pipefail
 keyring_pkgs=(dbus-daemon dbus-bin gnome-keyring)
 # chromium: the sign-in tests drive Facebook's and Shopify's consent pages
 #           (served by the fakes) in a real headless browser.
-browser_pkgs=(chromium)
+# x11-utils: xwininfo, with which the desktop test finds the real window on
+#           its Xvfb display.
+browser_pkgs=(chromium x11-utils)
 # ui: what Fyne's GLFW driver needs to build with cgo (gcc, libc6-dev, and
-# the GL/X11 headers) plus xvfb for a headless window in tests/screenshots.
+# the GL, X11, Wayland and xkbcommon headers) plus xvfb for a headless window
+# in tests and screenshots.
 ui_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev libwayland-dev xvfb)
 
 usage() {
