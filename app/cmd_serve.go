@@ -8,9 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/engine"
@@ -157,9 +155,8 @@ func runEngine(ctx context.Context, e *env, h *host, o serveOptions, at engine.T
 		state.update(func(rs *runState) { rs.Tunnel = "off: " + err.Error() })
 	}
 
-	syncNow := make(chan os.Signal, 1)
-	signal.Notify(syncNow, syscall.SIGUSR1)
-	defer signal.Stop(syncNow)
+	syncNow, stopSyncNow := syncNowSignal()
+	defer stopSyncNow()
 	var serveErr error
 loop:
 	for {
