@@ -59,7 +59,10 @@ func NewShopifySink(o ShopifySinkOptions) *ShopifySink {
 }
 
 // HandleShopify applies one delivery. Topics the app does not act on, and
-// deliveries for another shop, are logged and acknowledged.
+// deliveries for another shop, are logged and acknowledged. A body that
+// does not fit its topic (the topic header is not signed) is an error
+// wrapping shopify.ErrBadPayload, which the handler acknowledges without
+// storing anything.
 func (s *ShopifySink) HandleShopify(ctx context.Context, d shopify.Delivery) error {
 	if d.Shop != s.o.Shop {
 		s.o.Logger.Warn("shopify webhook for another shop; ignored", "shop", d.Shop, "topic", d.Topic)
@@ -124,6 +127,11 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		}
 		ch.Upsert = []store.Product{sp}
 	case "products/delete":
+		// The body is {"id": N} alone: no shop to compare. Its exact shape
+		// is what keeps any other signed body from deleting a product, and
+		// product ids are unique across Shopify, so a delete signed for
+		// another shop of the same app names a product this catalogue
+		// does not hold.
 		id, err := shopify.ParseProductDelete(d.Body)
 		if err != nil {
 			return ch, false, err
@@ -134,7 +142,7 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		if err != nil {
 			return ch, false, err
 		}
-		if u.MyshopifyDomain != "" && !s.aboutThisShop(d.Topic, u.MyshopifyDomain) {
+		if !s.aboutThisShop(d.Topic, u.MyshopifyDomain) {
 			return ch, false, nil
 		}
 		ch.Disconnect = &store.Disconnect{Account: s.o.Shop, At: at, Note: "the app was uninstalled from the shop"}
@@ -153,15 +161,21 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 	case "customers/redact":
 		// The app keeps no Shopify customer records (only the catalogue),
 		// so there is nothing to erase; parsing proves the payload is sane.
-		if _, err := shopify.ParseCustomerRedact(d.Body); err != nil {
+		r, err := shopify.ParseCustomerRedact(d.Body)
+		if err != nil {
 			return ch, false, err
 		}
-		s.o.Logger.Info("shopify customers/redact: no customer data is kept for the shop")
+		if s.aboutThisShop(d.Topic, r.ShopDomain) {
+			s.o.Logger.Info("shopify customers/redact: no customer data is kept for the shop")
+		}
 	case "customers/data_request":
-		if _, err := shopify.ParseCustomerDataRequest(d.Body); err != nil {
+		r, err := shopify.ParseCustomerDataRequest(d.Body)
+		if err != nil {
 			return ch, false, err
 		}
-		s.o.Logger.Info("shopify customers/data_request: no customer data is kept for the shop")
+		if s.aboutThisShop(d.Topic, r.ShopDomain) {
+			s.o.Logger.Info("shopify customers/data_request: no customer data is kept for the shop")
+		}
 	default:
 		s.o.Logger.Info("shopify webhook topic not handled; acknowledged", "topic", d.Topic)
 	}
