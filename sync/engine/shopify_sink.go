@@ -65,6 +65,10 @@ func NewShopifySink(o ShopifySinkOptions) *ShopifySink {
 // storing anything.
 func (s *ShopifySink) HandleShopify(ctx context.Context, d shopify.Delivery) error {
 	if d.Shop != s.o.Shop {
+		// Acknowledged: the merchant's app installed on another shop too
+		// (a development store) may send here, and a refusal would only
+		// have Shopify retry for 4 hours and then drop that shop's
+		// subscription.
 		s.o.Logger.Warn("shopify webhook for another shop; ignored", "shop", d.Shop, "topic", d.Topic)
 		return nil
 	}
@@ -142,8 +146,8 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		if err != nil {
 			return ch, false, err
 		}
-		if !s.aboutThisShop(d.Topic, u.MyshopifyDomain) {
-			return ch, false, nil
+		if err := s.aboutThisShop(d.Topic, u.MyshopifyDomain); err != nil {
+			return ch, false, err
 		}
 		ch.Disconnect = &store.Disconnect{Account: s.o.Shop, At: at, Note: "the app was uninstalled from the shop"}
 		return ch, true, nil
@@ -152,8 +156,8 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		if err != nil {
 			return ch, false, err
 		}
-		if !s.aboutThisShop(d.Topic, r.ShopDomain) {
-			return ch, false, nil
+		if err := s.aboutThisShop(d.Topic, r.ShopDomain); err != nil {
+			return ch, false, err
 		}
 		ch.EraseShop = true
 		ch.Disconnect = &store.Disconnect{Account: s.o.Shop, At: at, Note: "Shopify asked to erase the shop's data (shop/redact); it was erased"}
@@ -165,17 +169,19 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		if err != nil {
 			return ch, false, err
 		}
-		if s.aboutThisShop(d.Topic, r.ShopDomain) {
-			s.o.Logger.Info("shopify customers/redact: no customer data is kept for the shop")
+		if err := s.aboutThisShop(d.Topic, r.ShopDomain); err != nil {
+			return ch, false, err
 		}
+		s.o.Logger.Info("shopify customers/redact: no customer data is kept for the shop")
 	case "customers/data_request":
 		r, err := shopify.ParseCustomerDataRequest(d.Body)
 		if err != nil {
 			return ch, false, err
 		}
-		if s.aboutThisShop(d.Topic, r.ShopDomain) {
-			s.o.Logger.Info("shopify customers/data_request: no customer data is kept for the shop")
+		if err := s.aboutThisShop(d.Topic, r.ShopDomain); err != nil {
+			return ch, false, err
 		}
+		s.o.Logger.Info("shopify customers/data_request: no customer data is kept for the shop")
 	default:
 		s.o.Logger.Info("shopify webhook topic not handled; acknowledged", "topic", d.Topic)
 	}
@@ -184,12 +190,14 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 
 // aboutThisShop checks the shop a signed body names against the connected
 // one: the X-Shopify-Shop-Domain header was checked already, but headers
-// are not covered by the HMAC, so a captured body replayed under another
-// topic must not disconnect or erase the shop.
-func (s *ShopifySink) aboutThisShop(topic, shop string) bool {
+// are not covered by the HMAC, so a body about another shop replayed under
+// this shop's headers must not disconnect or erase this one. Shopify never
+// sends a body that disagrees with its header, so it is a body that does
+// not fit its delivery: ErrBadPayload, acknowledged and dropped, with
+// nothing recorded.
+func (s *ShopifySink) aboutThisShop(topic, shop string) error {
 	if shop == s.o.Shop {
-		return true
+		return nil
 	}
-	s.o.Logger.Warn("shopify webhook body names another shop; ignored", "topic", topic, "shop", shop)
-	return false
+	return fmt.Errorf("%w: the %s body is about shop %s, not %s", shopify.ErrBadPayload, topic, shop, s.o.Shop)
 }
