@@ -139,22 +139,19 @@ func (t *ShopifyTokens) Token(ctx context.Context) (string, error) {
 // ctx ends. A value the keychain refuses is not tried again.
 func (t *ShopifyTokens) save(ctx context.Context, tok shopify.Token) error {
 	delay := t.retryDelay
-	var err error
 	for try := 1; ; try++ {
-		if err = SaveShopifyToken(ctx, t.secrets, tok); err == nil {
+		err := SaveShopifyToken(ctx, t.secrets, tok)
+		if err == nil {
 			return nil
 		}
 		if try == renewSaveTries || errors.Is(err, secrets.ErrInvalidValue) {
-			break
+			return fmt.Errorf("%w (try %d of %d)", err, try, renewSaveTries)
 		}
-		pause := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
-			pause.Stop()
-			return fmt.Errorf("%w (tried %d times)", err, try)
-		case <-pause.C:
+			return fmt.Errorf("%w (try %d of %d)", err, try, renewSaveTries)
+		case <-time.After(delay):
 		}
 		delay *= 2
 	}
-	return fmt.Errorf("%w (tried %d times)", err, renewSaveTries)
 }

@@ -201,7 +201,7 @@ func TestShopifyTokensSaveIsRetried(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, secrets.ErrUnavailable) || !strings.Contains(err.Error(), "tried 3 times") {
+			if !errors.Is(err, secrets.ErrUnavailable) || !strings.Contains(err.Error(), "try 3 of 3") {
 				t.Fatalf("Token with a keychain that always fails: %v", err)
 			}
 			if n := b.sets.Load(); n != renewSaveTries {
