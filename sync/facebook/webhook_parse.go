@@ -48,12 +48,12 @@ func (wh *Webhook) entry(raw json.RawMessage) (Entry, bool) {
 	}
 	e := Entry{PageID: string(we.ID), Time: we.Time.time()}
 	for _, raw := range we.Messaging {
-		var we wireEvent
-		if err := json.Unmarshal(raw, &we); err != nil {
+		var wev wireEvent
+		if err := json.Unmarshal(raw, &wev); err != nil {
 			wh.skip(e.PageID, probeKind(raw).String(), err)
 			continue
 		}
-		ev := we.event()
+		ev := wev.event()
 		if why := ev.idProblem(); why != "" {
 			wh.Skipped = append(wh.Skipped, Skipped{PageID: e.PageID, Kind: ev.Kind.String(), Reason: why})
 			continue

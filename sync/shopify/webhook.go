@@ -102,7 +102,9 @@ type WebhookOptions struct {
 // subscription made through the API. So only what a retry can fix gets
 // one: a wrong signature (401: the merchant may be fixing the client
 // secret) and a store that failed (500). A request without Shopify's
-// headers never came from Shopify, which always sends them, and gets 400.
+// headers, or not a POST, never came from Shopify, which always sends
+// them, and a body over the limit is far beyond any Shopify sends: those
+// get 4xx.
 //
 // Logs carry topics, shops and statuses, never bodies or secrets. It panics
 // when ClientSecret or Sink is missing: a handler that cannot verify or
