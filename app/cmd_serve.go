@@ -4,9 +4,6 @@ import (
 	"context"
 	"flag"
 	"log/slog"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/engine"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
@@ -76,17 +73,23 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	eng := engine.New(eo)
 	stop := e.hostEngine(ctx, eng, nil)
 	defer stop()
-	syncNow := make(chan os.Signal, 1)
-	signal.Notify(syncNow, syscall.SIGUSR1)
-	defer signal.Stop(syncNow)
+	syncNow, stopSyncNow := syncNowSignal()
+	defer stopSyncNow()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	go func() {
-		for range syncNow {
-			if err := eng.SyncNow(); err != nil {
-				e.log.Warn("sync now", "err", err)
+		for {
+			select {
+			case <-syncNow:
+				if err := eng.SyncNow(); err != nil {
+					e.log.Warn("sync now", "err", err)
+				}
+			case <-runCtx.Done():
+				return
 			}
 		}
 	}()
-	return eng.Run(ctx)
+	return eng.Run(runCtx)
 }
 
 // engineOptions resolves the engine's settings: a flag given now, else the

@@ -19,8 +19,13 @@ import (
 // socket in the data directory and runs the command itself, over its own
 // open store (see host.go); the command line forwards it there
 // (control_client.go).
-// The socket lives in the private data directory (0700) and is 0600 itself:
-// only the merchant's own processes reach it, as with the database file.
+// Whoever can connect to the socket runs commands as the merchant, so
+// three things keep everyone else out: the data directory is made 0700
+// before the socket is created in it (ensureDataDir), the socket is
+// created owner-only with no moment at which others may connect
+// (listenControl) and is 0600, and every connection's peer must be the
+// user serve runs as (guardPeers; see its files for what each platform
+// can check).
 const (
 	controlSocketFile = "control.sock"
 	controlPath       = "/run"
@@ -48,16 +53,8 @@ func (c config) controlSocketPath() string { return filepath.Join(c.dataDir, con
 // serveControl answers forwarded commands until stop is called. Commands
 // run under ctx as well as their request, so stopping serve ends them.
 func (e *env) serveControl(ctx context.Context, h *host) (stop func(), err error) {
-	path := e.cfg.controlSocketPath()
-	// A socket left by a serve that crashed: this process holds the
-	// database lock, so no other serve is listening on it.
-	_ = os.Remove(path)
-	ln, err := net.Listen("unix", path)
+	ln, err := e.openControlSocket()
 	if err != nil {
-		return nil, fmt.Errorf("control socket: %w", err)
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
 		return nil, fmt.Errorf("control socket: %w", err)
 	}
 	mux := http.NewServeMux()
@@ -71,6 +68,27 @@ func (e *env) serveControl(ctx context.Context, h *host) (stop func(), err error
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}, nil
+}
+
+// openControlSocket creates the socket in the private data directory,
+// owner-only from the start, and admits only the user's own processes.
+func (e *env) openControlSocket() (net.Listener, error) {
+	if err := e.cfg.ensureDataDir(); err != nil {
+		return nil, err
+	}
+	path := e.cfg.controlSocketPath()
+	// A socket left by a serve that crashed: this process holds the
+	// database lock, so no other serve is listening on it.
+	_ = os.Remove(path)
+	ln, err := listenControl(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return guardPeers(ln, e.log), nil
 }
 
 // runHosted runs one forwarded command against serve's store and engine,

@@ -22,12 +22,20 @@ import (
 func TestServeRunsCommandsForTheCommandLine(t *testing.T) {
 	h := newHarness(t)
 	h.seedForServe()
+	// A data directory others may look into, as an older version or a
+	// hand-made one might have left it: serve makes it private.
+	if err := os.Chmod(h.env[EnvDataDir], 0o755); err != nil {
+		t.Fatal(err)
+	}
 	_, stop, stderr := h.startServe()
 	eventually(t, "the catch-up poll", func() bool { return strings.Contains(stderr.String(), "polled page") })
 
 	sock := (config{dataDir: h.env[EnvDataDir]}).controlSocketPath()
 	if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("control socket %s: %v, mode %v; want a socket only its owner can use", sock, err, fi.Mode())
+	}
+	if fi, err := os.Stat(h.env[EnvDataDir]); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("data directory under serve: %v, mode %v; want 0700", err, fi.Mode().Perm())
 	}
 
 	var convs []store.Conversation

@@ -81,13 +81,36 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 func (c config) dbPath() string { return filepath.Join(c.dataDir, dbFileName) }
 
-// openStore opens the database, creating the data directory private to
-// the user. A second instance gets store.ErrLocked within a second.
+// openStore opens the database in the private data directory. A second
+// instance gets store.ErrLocked within a second.
 func (c config) openStore() (*store.Store, error) {
-	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+	if err := c.ensureDataDir(); err != nil {
+		return nil, err
 	}
 	return store.Open(c.dbPath(), store.Options{Timeout: storeLockTimeout})
+}
+
+// ensureDataDir creates the data directory private to the user (0700), and
+// makes it private when it exists with wider permissions (made by hand, by
+// an older version, restored from a backup). It holds the database and the
+// control socket, through which serve runs commands for whoever can
+// connect: nobody else may even look inside. On Windows the mode only
+// clears a read-only attribute; the profile directory's ACL keeps others
+// out there.
+func (c config) ensureDataDir() error {
+	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	fi, err := os.Stat(c.dataDir)
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		if err := os.Chmod(c.dataDir, 0o700); err != nil {
+			return fmt.Errorf("make the data directory %s private: %w", c.dataDir, err)
+		}
+	}
+	return nil
 }
 
 func (c config) secrets() *secrets.Store { return secrets.New(c.keyringService) }

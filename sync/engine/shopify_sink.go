@@ -59,9 +59,16 @@ func NewShopifySink(o ShopifySinkOptions) *ShopifySink {
 }
 
 // HandleShopify applies one delivery. Topics the app does not act on, and
-// deliveries for another shop, are logged and acknowledged.
+// deliveries for another shop, are logged and acknowledged. A body that
+// does not fit its topic (the topic header is not signed) is an error
+// wrapping shopify.ErrBadPayload, which the handler acknowledges without
+// storing anything.
 func (s *ShopifySink) HandleShopify(ctx context.Context, d shopify.Delivery) error {
 	if d.Shop != s.o.Shop {
+		// Acknowledged: the merchant's app installed on another shop too
+		// (a development store) may send here, and a refusal would only
+		// have Shopify retry for 4 hours and then drop that shop's
+		// subscription.
 		s.o.Logger.Warn("shopify webhook for another shop; ignored", "shop", d.Shop, "topic", d.Topic)
 		return nil
 	}
@@ -124,6 +131,11 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		}
 		ch.Upsert = []store.Product{sp}
 	case "products/delete":
+		// The body is {"id": N} alone: no shop to compare. Its exact shape
+		// is what keeps any other signed body from deleting a product, and
+		// product ids are unique across Shopify, so a delete signed for
+		// another shop of the same app names a product this catalogue
+		// does not hold.
 		id, err := shopify.ParseProductDelete(d.Body)
 		if err != nil {
 			return ch, false, err
@@ -134,8 +146,8 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		if err != nil {
 			return ch, false, err
 		}
-		if u.MyshopifyDomain != "" && !s.aboutThisShop(d.Topic, u.MyshopifyDomain) {
-			return ch, false, nil
+		if err := s.aboutThisShop(d.Topic, u.MyshopifyDomain); err != nil {
+			return ch, false, err
 		}
 		ch.Disconnect = &store.Disconnect{Account: s.o.Shop, At: at, Note: "the app was uninstalled from the shop"}
 		return ch, true, nil
@@ -144,8 +156,8 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 		if err != nil {
 			return ch, false, err
 		}
-		if !s.aboutThisShop(d.Topic, r.ShopDomain) {
-			return ch, false, nil
+		if err := s.aboutThisShop(d.Topic, r.ShopDomain); err != nil {
+			return ch, false, err
 		}
 		ch.EraseShop = true
 		ch.Disconnect = &store.Disconnect{Account: s.o.Shop, At: at, Note: "Shopify asked to erase the shop's data (shop/redact); it was erased"}
@@ -153,12 +165,20 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 	case "customers/redact":
 		// The app keeps no Shopify customer records (only the catalogue),
 		// so there is nothing to erase; parsing proves the payload is sane.
-		if _, err := shopify.ParseCustomerRedact(d.Body); err != nil {
+		r, err := shopify.ParseCustomerRedact(d.Body)
+		if err != nil {
+			return ch, false, err
+		}
+		if err := s.aboutThisShop(d.Topic, r.ShopDomain); err != nil {
 			return ch, false, err
 		}
 		s.o.Logger.Info("shopify customers/redact: no customer data is kept for the shop")
 	case "customers/data_request":
-		if _, err := shopify.ParseCustomerDataRequest(d.Body); err != nil {
+		r, err := shopify.ParseCustomerDataRequest(d.Body)
+		if err != nil {
+			return ch, false, err
+		}
+		if err := s.aboutThisShop(d.Topic, r.ShopDomain); err != nil {
 			return ch, false, err
 		}
 		s.o.Logger.Info("shopify customers/data_request: no customer data is kept for the shop")
@@ -170,12 +190,14 @@ func (s *ShopifySink) change(ctx context.Context, d shopify.Delivery, at time.Ti
 
 // aboutThisShop checks the shop a signed body names against the connected
 // one: the X-Shopify-Shop-Domain header was checked already, but headers
-// are not covered by the HMAC, so a captured body replayed under another
-// topic must not disconnect or erase the shop.
-func (s *ShopifySink) aboutThisShop(topic, shop string) bool {
+// are not covered by the HMAC, so a body about another shop replayed under
+// this shop's headers must not disconnect or erase this one. Shopify never
+// sends a body that disagrees with its header, so it is a body that does
+// not fit its delivery: ErrBadPayload, acknowledged and dropped, with
+// nothing recorded.
+func (s *ShopifySink) aboutThisShop(topic, shop string) error {
 	if shop == s.o.Shop {
-		return true
+		return nil
 	}
-	s.o.Logger.Warn("shopify webhook body names another shop; ignored", "topic", topic, "shop", shop)
-	return false
+	return fmt.Errorf("%w: the %s body is about shop %s, not %s", shopify.ErrBadPayload, topic, shop, s.o.Shop)
 }

@@ -73,14 +73,19 @@ func TestShopifySinkLateDeliveriesSpareANewConnection(t *testing.T) {
 
 // TestShopifySinkChecksTheShopInTheBody: the shop headers are not signed;
 // a signed body about another shop, replayed under this shop's headers,
-// changes nothing.
+// changes nothing and does not use up its webhook id.
 func TestShopifySinkChecksTheShopInTheBody(t *testing.T) {
 	tests := []struct {
 		topic string
 		body  string
+		// genuine is this shop's own body, applied after the replay under
+		// the same webhook id; nil for topics that change nothing.
+		genuine []byte
 	}{
-		{"shop/redact", `{"shop_id":1,"shop_domain":"other-shop.myshopify.com"}`},
-		{"app/uninstalled", `{"id":1,"name":"Other","myshopify_domain":"other-shop.myshopify.com"}`},
+		{"shop/redact", `{"shop_id":1,"shop_domain":"other-shop.myshopify.com"}`, shopRedactPayload},
+		{"app/uninstalled", `{"id":1,"name":"Other","myshopify_domain":"other-shop.myshopify.com"}`, appUninstalledPayload},
+		{"customers/redact", `{"shop_id":1,"shop_domain":"other-shop.myshopify.com","customer":{"id":191167}}`, nil},
+		{"customers/data_request", `{"shop_id":1,"shop_domain":"other-shop.myshopify.com","customer":{"id":191167},"data_request":{"id":9999}}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.topic, func(t *testing.T) {
@@ -88,7 +93,8 @@ func TestShopifySinkChecksTheShopInTheBody(t *testing.T) {
 			f.seedCatalogue(2)
 			f.pollCatalogue(t)
 			before := f.snapshot(t)
-			f.deliverOK(t, tt.topic, []byte(tt.body))
+			const id = "5d0c7a1e-other-shop"
+			f.deliverOK(t, tt.topic, []byte(tt.body), shopifytest.WithWebhookID(id))
 			if c := f.connection(t); c.Disconnected {
 				t.Errorf("disconnected by a body about another shop: %+v", c)
 			}
@@ -97,6 +103,12 @@ func TestShopifySinkChecksTheShopInTheBody(t *testing.T) {
 			}
 			if after := f.snapshot(t); !reflect.DeepEqual(before, after) {
 				t.Errorf("store changed:\nbefore %s\nafter %s", before, after)
+			}
+			if tt.genuine != nil {
+				f.deliverOK(t, tt.topic, tt.genuine, shopifytest.WithWebhookID(id))
+				if c := f.connection(t); !c.Disconnected {
+					t.Errorf("the genuine %s under the same webhook id was not applied: its id was used up", tt.topic)
+				}
 			}
 		})
 	}

@@ -38,9 +38,10 @@ type HandlerOptions struct {
 //     the signature matches the raw body (nothing is parsed or stored), 400
 //     when the envelope is malformed, 500 when the Sink fails (Meta
 //     retries), and 200 "EVENT_RECEIVED" only after the Sink committed it.
-//     An entry or event that does not decode is logged and skipped rather
-//     than refused: Meta would re-send it unchanged until it unsubscribes
-//     the page (see ParseWebhook).
+//     An entry or event that does not decode, or whose ids could not be
+//     stored (empty, a control character or NUL, absurdly long), is logged
+//     and skipped rather than refused: Meta would re-send it unchanged for
+//     an hour and then unsubscribe the page (see ParseWebhook).
 //   - Anything else is 405.
 //
 // Logs carry counts, statuses, page ids and event kinds only, never message
@@ -130,7 +131,7 @@ func (h *webhookHandler) deliver(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, s := range wh.Skipped {
-		h.log.WarnContext(ctx, "webhook item undecodable; skipped", "page", s.PageID, "kind", s.Kind, "path", s.Path)
+		h.log.WarnContext(ctx, "webhook item skipped", "page", s.PageID, "kind", s.Kind, "path", s.Path, "why", s.Reason)
 	}
 	if err := h.opt.Sink.Ingest(ctx, wh); err != nil {
 		// Not acknowledged: Meta will deliver it again.

@@ -22,13 +22,18 @@ type Webhook struct {
 }
 
 // Skipped names a part of a delivery that ParseWebhook left out. It says
-// where the part was and never what it held: that may be a customer's text,
-// and Skipped exists to be logged.
+// where the part was and why, never what it held: that may be a customer's
+// text, and Skipped exists to be logged.
 type Skipped struct {
-	PageID string // "" when the entry's own id was unreadable
+	PageID string // "" when the entry's own id was unreadable or unusable
 	Kind   string // "entry", "change", or the event kind it looked like ("postback")
 	Path   string // JSON path of the offending value ("postback.payload"), when the decoder reports one
+	Reason string // ReasonUndecodable, or which id is unusable and why ("sender id is empty")
 }
+
+// ReasonUndecodable is Skipped.Reason for a part that is not the JSON
+// shape Meta documents.
+const ReasonUndecodable = "does not decode"
 
 // Entry is the part of a delivery about one Page.
 type Entry struct {

@@ -33,21 +33,32 @@ func ParseWebhook(body []byte) (*Webhook, error) {
 }
 
 // entry decodes one entry; a bad id or time drops the whole entry, since
-// events cannot be attributed or ordered without them.
+// events cannot be attributed or ordered without them. So does an event
+// whose ids could not be stored (see idProblem): the rest of the delivery
+// is kept.
 func (wh *Webhook) entry(raw json.RawMessage) (Entry, bool) {
 	var we wireEntry
 	if err := json.Unmarshal(raw, &we); err != nil {
 		wh.skip(entryPageID(raw), "entry", err)
 		return Entry{}, false
 	}
+	if why := idProblem(string(we.ID)); why != "" {
+		wh.Skipped = append(wh.Skipped, Skipped{Kind: "entry", Reason: "page id " + why})
+		return Entry{}, false
+	}
 	e := Entry{PageID: string(we.ID), Time: we.Time.time()}
 	for _, raw := range we.Messaging {
-		var ev wireEvent
-		if err := json.Unmarshal(raw, &ev); err != nil {
+		var wev wireEvent
+		if err := json.Unmarshal(raw, &wev); err != nil {
 			wh.skip(e.PageID, probeKind(raw).String(), err)
 			continue
 		}
-		e.Events = append(e.Events, ev.event())
+		ev := wev.event()
+		if why := ev.idProblem(); why != "" {
+			wh.Skipped = append(wh.Skipped, Skipped{PageID: e.PageID, Kind: ev.Kind.String(), Reason: why})
+			continue
+		}
+		e.Events = append(e.Events, ev)
 	}
 	for _, raw := range we.Changes {
 		var c wireChange
@@ -63,7 +74,7 @@ func (wh *Webhook) entry(raw json.RawMessage) (Entry, bool) {
 // skip keeps only the JSON path from err: decoding errors can quote the
 // offending value, which may be customer text.
 func (wh *Webhook) skip(pageID, kind string, err error) {
-	s := Skipped{PageID: pageID, Kind: kind}
+	s := Skipped{PageID: pageID, Kind: kind, Reason: ReasonUndecodable}
 	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		s.Path = te.Field
 	}

@@ -45,15 +45,17 @@ func gid(prefix string, id restID, graphqlID string) string {
 }
 
 // restProduct is the REST-shaped product of products/create and
-// products/update payloads.
+// products/update payloads. Title and Variants are pointers so that a body
+// without them, which is no product (see ParseProductWebhook), can be told
+// from an empty title or a product without variants.
 type restProduct struct {
-	ID        restID `json:"id"`
-	GraphQLID string `json:"admin_graphql_api_id"`
-	Title     string `json:"title"`
-	Handle    string `json:"handle"`
-	Status    string `json:"status"`
-	UpdatedAt string `json:"updated_at"`
-	Variants  []struct {
+	ID        restID  `json:"id"`
+	GraphQLID string  `json:"admin_graphql_api_id"`
+	Title     *string `json:"title"`
+	Handle    string  `json:"handle"`
+	Status    string  `json:"status"`
+	UpdatedAt string  `json:"updated_at"`
+	Variants  *[]struct {
 		ID                restID          `json:"id"`
 		GraphQLID         string          `json:"admin_graphql_api_id"`
 		Title             string          `json:"title"`
@@ -82,14 +84,22 @@ func badPayload(what string, err error) error {
 // "gid://shopify/Product/<id>" so the two sources update the same record,
 // status is upper-cased, TotalInventory is the sum of the variants'
 // inventory_quantity. URL stays empty: webhooks do not carry it.
+//
+// A body without an id, a title and a variants list is refused: every
+// product has them, and no other topic's body has all three (a
+// products/delete body or the shop of app/uninstalled has an id too), so
+// such a body replayed under a product topic cannot overwrite a product.
 func ParseProductWebhook(body []byte) (Product, error) {
 	var rp restProduct
 	if err := json.Unmarshal(body, &rp); err != nil {
 		return Product{}, badPayload("product", err)
 	}
+	if rp.Title == nil || rp.Variants == nil {
+		return Product{}, badPayload("product body has no title or no variants list: not a product", nil)
+	}
 	p := Product{
 		ID:     gid(productGIDPrefix, rp.ID, rp.GraphQLID),
-		Title:  rp.Title,
+		Title:  *rp.Title,
 		Handle: rp.Handle,
 		Status: strings.ToUpper(rp.Status),
 	}
@@ -109,7 +119,7 @@ func ParseProductWebhook(body []byte) (Product, error) {
 	case len(rp.Images) > 0:
 		p.ImageURL = rp.Images[0].Src
 	}
-	for _, v := range rp.Variants {
+	for _, v := range *rp.Variants {
 		pv := Variant{ID: gid(variantGIDPrefix, v.ID, v.GraphQLID), Title: v.Title, Price: priceString(v.Price)}
 		if v.SKU != nil {
 			pv.SKU = *v.SKU
@@ -138,116 +148,23 @@ func priceString(raw json.RawMessage) string {
 }
 
 // ParseProductDelete reads a products/delete body, {"id":123}, and returns
-// the product's GraphQL id.
+// the product's GraphQL id. The body must be exactly that: every other
+// body the app receives has an id or more besides, and a products/update
+// body replayed as products/delete must not delete the product.
 func ParseProductDelete(body []byte) (string, error) {
-	var w struct {
-		ID restID `json:"id"`
+	keys, err := objectKeys("products/delete", body)
+	if err != nil {
+		return "", err
 	}
-	if err := json.Unmarshal(body, &w); err != nil {
+	if err := onlyKeys("products/delete", keys, "id"); err != nil {
+		return "", err
+	}
+	var id restID
+	if err := json.Unmarshal(keys["id"], &id); err != nil {
 		return "", badPayload("product delete", err)
 	}
-	if w.ID == "" {
+	if id == "" {
 		return "", badPayload("product delete has no id", nil)
 	}
-	return productGIDPrefix + string(w.ID), nil
-}
-
-// ComplianceCustomer is the customer of a compliance webhook.
-type ComplianceCustomer struct {
-	ID    int64  `json:"id"`
-	Email string `json:"email"`
-	Phone string `json:"phone"`
-}
-
-// CustomerDataRequest is a customers/data_request payload: the merchant
-// asks for the data the app holds about a customer.
-type CustomerDataRequest struct {
-	ShopID          int64              `json:"shop_id"`
-	ShopDomain      string             `json:"shop_domain"`
-	Customer        ComplianceCustomer `json:"customer"`
-	OrdersRequested []int64            `json:"orders_requested"`
-	DataRequestID   int64              `json:"-"`
-}
-
-// CustomerRedact is a customers/redact payload: delete what the app holds
-// about a customer.
-type CustomerRedact struct {
-	ShopID         int64              `json:"shop_id"`
-	ShopDomain     string             `json:"shop_domain"`
-	Customer       ComplianceCustomer `json:"customer"`
-	OrdersToRedact []int64            `json:"orders_to_redact"`
-}
-
-// ShopRedact is a shop/redact payload, sent 48 hours after the app was
-// uninstalled: delete what the app holds about the shop.
-type ShopRedact struct {
-	ShopID     int64  `json:"shop_id"`
-	ShopDomain string `json:"shop_domain"`
-}
-
-// The mandatory compliance webhooks' payloads are documented at
-// shopify.dev/docs/apps/build/compliance/privacy-law-compliance.
-
-// ParseCustomerDataRequest reads a customers/data_request body.
-func ParseCustomerDataRequest(body []byte) (CustomerDataRequest, error) {
-	var w struct {
-		CustomerDataRequest
-		DataRequest struct {
-			ID int64 `json:"id"`
-		} `json:"data_request"`
-	}
-	if err := json.Unmarshal(body, &w); err != nil {
-		return CustomerDataRequest{}, badPayload("customers/data_request", err)
-	}
-	r := w.CustomerDataRequest
-	r.DataRequestID = w.DataRequest.ID
-	if !validShop(r.ShopDomain) {
-		return CustomerDataRequest{}, badPayload("customers/data_request has no valid shop_domain", nil)
-	}
-	return r, nil
-}
-
-// ParseCustomerRedact reads a customers/redact body.
-func ParseCustomerRedact(body []byte) (CustomerRedact, error) {
-	var r CustomerRedact
-	if err := json.Unmarshal(body, &r); err != nil {
-		return CustomerRedact{}, badPayload("customers/redact", err)
-	}
-	if !validShop(r.ShopDomain) {
-		return CustomerRedact{}, badPayload("customers/redact has no valid shop_domain", nil)
-	}
-	return r, nil
-}
-
-// ParseShopRedact reads a shop/redact body.
-func ParseShopRedact(body []byte) (ShopRedact, error) {
-	var r ShopRedact
-	if err := json.Unmarshal(body, &r); err != nil {
-		return ShopRedact{}, badPayload("shop/redact", err)
-	}
-	if !validShop(r.ShopDomain) {
-		return ShopRedact{}, badPayload("shop/redact has no valid shop_domain", nil)
-	}
-	return r, nil
-}
-
-// AppUninstalled is the part of an app/uninstalled body (the shop
-// resource) the app checks: the headers naming the shop are not signed,
-// the body is.
-type AppUninstalled struct {
-	ShopID          int64  `json:"id"`
-	MyshopifyDomain string `json:"myshopify_domain"`
-}
-
-// ParseAppUninstalled reads an app/uninstalled body. MyshopifyDomain may
-// be empty; when present it is a valid shop domain.
-func ParseAppUninstalled(body []byte) (AppUninstalled, error) {
-	var r AppUninstalled
-	if err := json.Unmarshal(body, &r); err != nil {
-		return AppUninstalled{}, badPayload("app/uninstalled", err)
-	}
-	if r.MyshopifyDomain != "" && !validShop(r.MyshopifyDomain) {
-		return AppUninstalled{}, badPayload("app/uninstalled has an invalid myshopify_domain", nil)
-	}
-	return r, nil
+	return productGIDPrefix + string(id), nil
 }

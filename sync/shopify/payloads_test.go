@@ -3,6 +3,7 @@ package shopify_test
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,41 +11,9 @@ import (
 	"github.com/merchant-inbox/merchant-inbox/sync/shopify/shopifytest"
 )
 
-// A products/update body in the REST shape Shopify sends (trimmed from the
-// documented example payload).
-const productUpdateBody = `{
-  "admin_graphql_api_id": "gid://shopify/Product/788032119674292922",
-  "body_html": "An example T-Shirt",
-  "created_at": null,
-  "handle": "example-t-shirt",
-  "id": 788032119674292922,
-  "product_type": "Shirts",
-  "published_at": "2021-12-31T19:00:00-05:00",
-  "template_suffix": null,
-  "title": "Example T-Shirt",
-  "updated_at": "2021-12-31T19:00:00-05:00",
-  "vendor": "Acme",
-  "status": "active",
-  "published_scope": "web",
-  "tags": "example, mens, t-shirt",
-  "variants": [
-    {"admin_graphql_api_id": "gid://shopify/ProductVariant/642667041472713922", "barcode": null, "compare_at_price": "24.99",
-     "created_at": null, "id": 642667041472713922, "inventory_policy": "deny", "position": 0, "price": "19.99",
-     "product_id": 788032119674292922, "sku": "example-shirt-s", "taxable": true, "title": "Small",
-     "updated_at": null, "option1": "Small", "option2": null, "option3": null, "image_id": null,
-     "inventory_item_id": null, "inventory_quantity": 75, "old_inventory_quantity": 75},
-    {"admin_graphql_api_id": "gid://shopify/ProductVariant/757650484644203962", "id": 757650484644203962,
-     "price": 19.99, "sku": null, "title": "Medium", "inventory_quantity": 50}
-  ],
-  "options": [],
-  "images": [{"id": 1, "src": "https://cdn.shopify.com/example-0.jpg"}],
-  "image": null,
-  "media": [],
-  "variant_gids": []
-}`
-
 func TestParseProductWebhook(t *testing.T) {
-	p, err := shopify.ParseProductWebhook([]byte(productUpdateBody))
+	fake, _ := newFake(t, "")
+	p, err := shopify.ParseProductWebhook(fake.ExampleBody("products/update"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +70,11 @@ func TestParseProductWebhookErrors(t *testing.T) {
 		`{"title":"no id"}`,
 		`{"id":-5,"title":"x"}`,
 		`{"id":1.5,"title":"x"}`,
-		`{"id":1,"updated_at":"yesterday"}`,
+		`{"id":1,"title":"x","variants":[],"updated_at":"yesterday"}`,
+		`{"id":1,"variants":[]}`,
+		`{"id":1,"title":"x"}`,
+		`{"id":1,"title":"x","variants":null}`,
+		`null`,
 	} {
 		if _, err := shopify.ParseProductWebhook([]byte(body)); !errors.Is(err, shopify.ErrBadPayload) {
 			t.Errorf("ParseProductWebhook(%s) = %v, want ErrBadPayload", body, err)
@@ -109,7 +82,7 @@ func TestParseProductWebhookErrors(t *testing.T) {
 	}
 	// A numeric id without admin_graphql_api_id still gives the gid, with
 	// no float rounding of a large id.
-	p, err := shopify.ParseProductWebhook([]byte(`{"id":9007199254740993,"title":"x","status":"draft"}`))
+	p, err := shopify.ParseProductWebhook([]byte(`{"id":9007199254740993,"title":"x","status":"draft","variants":[]}`))
 	if err != nil || p.ID != "gid://shopify/Product/9007199254740993" || p.Status != "DRAFT" {
 		t.Fatalf("got %+v, %v", p, err)
 	}
@@ -125,6 +98,8 @@ func TestParseProductDelete(t *testing.T) {
 		{`{}`, ""},
 		{`{"id":null}`, ""},
 		{`[]`, ""},
+		{`null`, ""},
+		{`{"id":123,"title":"x"}`, ""}, // more than a delete ever says
 	}
 	for _, tt := range tests {
 		got, err := shopify.ParseProductDelete([]byte(tt.body))
@@ -182,5 +157,74 @@ func TestParseCompliance(t *testing.T) {
 		if _, err := shopify.ParseCustomerDataRequest([]byte(body)); !errors.Is(err, shopify.ErrBadPayload) {
 			t.Errorf("ParseCustomerDataRequest(%s) = %v", body, err)
 		}
+	}
+}
+
+// parsers are the Parse functions by the topic whose body each reads.
+var parsers = map[string]func([]byte) error{
+	"products/create": func(b []byte) error { _, err := shopify.ParseProductWebhook(b); return err },
+	"products/update": func(b []byte) error { _, err := shopify.ParseProductWebhook(b); return err },
+	"products/delete": func(b []byte) error { _, err := shopify.ParseProductDelete(b); return err },
+	"app/uninstalled": func(b []byte) error { _, err := shopify.ParseAppUninstalled(b); return err },
+	"shop/redact":     func(b []byte) error { _, err := shopify.ParseShopRedact(b); return err },
+	"customers/redact": func(b []byte) error {
+		_, err := shopify.ParseCustomerRedact(b)
+		return err
+	},
+	"customers/data_request": func(b []byte) error {
+		_, err := shopify.ParseCustomerDataRequest(b)
+		return err
+	},
+}
+
+// sameShape: products/create and products/update carry the same resource.
+func sameShape(a, b string) bool {
+	product := func(t string) bool { return t == "products/create" || t == "products/update" }
+	return a == b || product(a) && product(b)
+}
+
+// TestParseRefusesAnotherTopicsBody: the topic header is not signed, so
+// each topic's parser must accept its own documented body and refuse the
+// body of every other topic, with ErrBadPayload.
+func TestParseRefusesAnotherTopicsBody(t *testing.T) {
+	fake, _ := newFake(t, "")
+	for _, bodyTopic := range shopifytest.ExampleTopics {
+		body := fake.ExampleBody(bodyTopic)
+		for _, asTopic := range shopifytest.ExampleTopics {
+			t.Run(bodyTopic+" as "+asTopic, func(t *testing.T) {
+				err := parsers[asTopic](body)
+				if sameShape(bodyTopic, asTopic) {
+					if err != nil {
+						t.Fatalf("its own topic's body refused: %v", err)
+					}
+					return
+				}
+				if !errors.Is(err, shopify.ErrBadPayload) {
+					t.Fatalf("accepted (err %v), want ErrBadPayload", err)
+				}
+				if strings.Contains(err.Error(), "john@example.com") || strings.Contains(err.Error(), "Super Toys") {
+					t.Fatalf("the error quotes the body: %v", err)
+				}
+			})
+		}
+	}
+}
+
+// TestParseAppUninstalledNeedsTheShop: the documented test notification
+// says "myshopify_domain": null; without a shop domain the body cannot
+// be told from another resource with an id, and must not disconnect.
+func TestParseAppUninstalledNeedsTheShop(t *testing.T) {
+	for _, body := range []string{
+		`{"id":548380009,"name":"Super Toys","myshopify_domain":null}`,
+		`{"id":548380009,"name":"Super Toys"}`,
+		`{"id":548380009,"myshopify_domain":"evil.com"}`,
+	} {
+		if _, err := shopify.ParseAppUninstalled([]byte(body)); !errors.Is(err, shopify.ErrBadPayload) {
+			t.Errorf("ParseAppUninstalled(%s) = %v, want ErrBadPayload", body, err)
+		}
+	}
+	u, err := shopify.ParseAppUninstalled([]byte(`{"id":548380009,"myshopify_domain":"acme.myshopify.com"}`))
+	if err != nil || u != (shopify.AppUninstalled{ShopID: 548380009, MyshopifyDomain: shopDomain}) {
+		t.Fatalf("ParseAppUninstalled = %+v, %v", u, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -92,8 +93,18 @@ type WebhookOptions struct {
 //     and nothing is stored;
 //   - missing X-Shopify-Topic, X-Shopify-Shop-Domain or X-Shopify-Webhook-Id
 //     (or a shop domain that is not *.myshopify.com) is 400;
-//   - a Sink error is 500 (Shopify retries);
+//   - a Sink error wrapping ErrBadPayload (a signed body that does not fit
+//     its topic) is 200: the delivery is dropped, not stored;
+//   - any other Sink error is 500 (Shopify retries);
 //   - otherwise 200, only after the Sink returned.
+//
+// Shopify retries a non-2xx answer 8 times over 4 hours, then deletes a
+// subscription made through the API. So only what a retry can fix gets
+// one: a wrong signature (401: the merchant may be fixing the client
+// secret) and a store that failed (500). A request without Shopify's
+// headers, or not a POST, never came from Shopify, which always sends
+// them, and a body over the limit is far beyond any Shopify sends: those
+// get 4xx.
 //
 // Logs carry topics, shops and statuses, never bodies or secrets. It panics
 // when ClientSecret or Sink is missing: a handler that cannot verify or
@@ -155,7 +166,21 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if t, err := time.Parse(time.RFC3339Nano, r.Header.Get(HeaderTriggeredAt)); err == nil {
 		d.TriggeredAt = t
 	}
-	if err := h.opt.Sink.HandleShopify(ctx, d); err != nil {
+	err = h.opt.Sink.HandleShopify(ctx, d)
+	if errors.Is(err, ErrBadPayload) {
+		// The body is signed, so Shopify sent it at some time, and it
+		// sends the same bytes on every retry: refusing it would only buy
+		// four hours of identical retries and then cost the subscription,
+		// with every later product change, for one unreadable delivery.
+		// Replayed under another topic by someone else, it gets the same
+		// answer and changes nothing. The catalogue poll reconciles what
+		// a dropped delivery would have said.
+		h.log.WarnContext(ctx, "webhook body does not fit its topic; acknowledged and dropped",
+			"topic", d.Topic, "shop", d.Shop, "webhook_id", d.WebhookID, "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if err != nil {
 		h.log.ErrorContext(ctx, "webhook not stored", "topic", d.Topic, "shop", d.Shop, "webhook_id", d.WebhookID, "err", err)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return

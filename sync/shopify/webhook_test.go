@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -110,6 +111,9 @@ func TestWebhookHandler(t *testing.T) {
 		{"foreign shop", body, []shopifytest.DeliverOption{shopifytest.WithShopDomain("evil.com")}, 0, nil, http.StatusBadRequest, 0},
 		{"missing webhook id", body, []shopifytest.DeliverOption{shopifytest.WithoutHeader("X-Shopify-Webhook-Id")}, 0, nil, http.StatusBadRequest, 0},
 		{"sink fails", body, nil, 0, errors.New("disk full"), http.StatusInternalServerError, 0},
+		// A signed body that does not fit its topic: Shopify would resend
+		// the same bytes for 4 hours, then drop the subscription.
+		{"body does not fit its topic", body, nil, 0, fmt.Errorf("shopify products/delete: %w", shopify.ErrBadPayload), http.StatusOK, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

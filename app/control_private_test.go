@@ -1,0 +1,64 @@
+//go:build !windows
+
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// TestDataDirIsMadePrivate: a data directory that already exists with
+// wider permissions is made 0700 before the database or the socket is
+// made in it.
+func TestDataDirIsMadePrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "merchant-inbox")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	st, err := config{dataDir: dir}.openStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("data directory after openStore: %v, mode %v; want 0700", err, fi.Mode().Perm())
+	}
+	// A new one is made 0700 too, parents included as MkdirAll does.
+	fresh := filepath.Join(t.TempDir(), "a", "b")
+	if err := (config{dataDir: fresh}).ensureDataDir(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(fresh); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("new data directory: %v, mode %v; want 0700", err, fi.Mode().Perm())
+	}
+}
+
+// TestListenControlIsOwnerOnlyFromTheStart: under the common umask 022,
+// bind(2) alone would make the socket 0755 until the chmod after it.
+// listenControl creates it owner-only. (The umask is the process's: the
+// test sets the usual one and puts the old one back.)
+func TestListenControlIsOwnerOnlyFromTheStart(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), controlSocketFile)
+	ln, err := listenControl(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm()&0o077 != 0 {
+		t.Fatalf("socket mode %v before any chmod; want no access for group or others", fi.Mode())
+	}
+	if got := syscall.Umask(old); got != 0o022 {
+		t.Fatalf("listenControl left the umask at %#o", got)
+	}
+}
