@@ -173,6 +173,18 @@ func TestDeleteSubscribedApps(t *testing.T) {
 	if resp := deleteSubscription(t, s, "p0", "PAGE-TOKEN-p0", &out); resp.StatusCode != 200 || out["success"] != true {
 		t.Errorf("second DELETE: %d %v", resp.StatusCode, out)
 	}
+	// Registering another redirect URI keeps the app's webhook settings,
+	// as editing the app in Meta's dashboard does; another app has none.
+	s.SetApp(appID, appSecret, redirect, "http://localhost:53682/callback/facebook")
+	if cb, _, _ := s.AppSubscription(); cb != hook.URL {
+		t.Errorf("app subscription after SetApp of the same app: %q", cb)
+	}
+	s.SetApp("999", "other-secret")
+	if cb, _, _ := s.AppSubscription(); cb != "" {
+		t.Errorf("another app inherited the subscription: %q", cb)
+	}
+	s.SetApp(appID, appSecret, redirect)
+
 	// Subscribing again restores the deliveries.
 	subscribe(t, s, hook.URL, "messages")
 	if status, err := s.Deliver(t.Context(), "p0", "9001", facebooktest.FakeMessage{Text: "back?"}); err != nil || status != 200 {
