@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/authflow"
+	"github.com/merchant-inbox/merchant-inbox/sync/fix"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/shopify"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
@@ -43,11 +44,12 @@ type ShopifyResult struct {
 // reads the shop's details. A token that lacks a scope the app needs is
 // refused before anything is stored. A bad shop name is an error matching
 // shopify.ErrBadShop, found before anything else happens.
-func (c *Connector) ConnectShopify(ctx context.Context, o ShopifyOptions, p Prompter) (ShopifyResult, error) {
+func (c *Connector) ConnectShopify(ctx context.Context, o ShopifyOptions, p Prompter) (_ ShopifyResult, err error) {
 	shop, err := shopify.NormalizeShop(o.Shop)
 	if err != nil {
 		return ShopifyResult{}, err
 	}
+	defer func() { err = naming(err, shop) }()
 	oauth, err := c.shopifyOAuth(ctx)
 	if err != nil {
 		return ShopifyResult{}, err
@@ -103,6 +105,17 @@ func (c *Connector) ConnectShopify(ctx context.Context, o ShopifyOptions, p Prom
 	res.Message = fmt.Sprintf("Connected to Shopify: %s.", name)
 	p.Done(res.Message)
 	return res, nil
+}
+
+// naming fills in the shop of a "connect the shop again" fix that err
+// carries without one, so the merchant is offered this shop.
+func naming(err error, shop string) error {
+	f, ok := fix.Of(err)
+	if !ok || f.Action != fix.ConnectShopify || f.Shop != "" {
+		return err
+	}
+	f.Shop = shop
+	return fix.Explain(err, authflow.UserMessage(err), f)
 }
 
 // shopifyOAuth reads the app's client credentials from the keychain.

@@ -108,7 +108,7 @@ func TestConnectShopifyFailuresStoreNothing(t *testing.T) {
 			opts:    connect.ShopifyOptions{Shop: "fake-shop"},
 			setup:   func(f *fixture) { f.shop.GrantScopes("read_orders") },
 			is:      shopify.ErrMissingScope,
-			fix:     fix.Fix{Action: fix.ConnectShopify},
+			fix:     fix.Fix{Action: fix.ConnectShopify, Shop: shopDomain},
 			message: "did not grant Merchant Inbox read_products",
 		},
 		{
@@ -116,7 +116,7 @@ func TestConnectShopifyFailuresStoreNothing(t *testing.T) {
 			opts:    connect.ShopifyOptions{Shop: "fake-shop", ClientCredentials: true},
 			setup:   func(f *fixture) { f.shop.GrantScopes("read_orders") },
 			is:      shopify.ErrMissingScope,
-			fix:     fix.Fix{Action: fix.ConnectShopify},
+			fix:     fix.Fix{Action: fix.ConnectShopify, Shop: shopDomain},
 			message: "did not grant Merchant Inbox read_products",
 		},
 		{
