@@ -176,13 +176,14 @@ func (e *env) fail(err error) int {
 }
 
 // plainMessage is the merchant-facing sentence of the first error in err's
-// chain that has one, or "".
+// chain that has one, ending with the command that fixes it (see
+// withFixCommand), or "".
 func plainMessage(err error) string {
 	if known, ok := errors.AsType[interface {
 		error
 		UserMessage() string
 	}](err); ok {
-		return known.UserMessage()
+		return withFixCommand(known.UserMessage(), err)
 	}
 	return ""
 }

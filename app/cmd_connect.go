@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/connect"
 	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
 )
 
@@ -21,7 +22,12 @@ your ngrok static domain instead (https://NAME/callback/<provider>), which
 Meta requires once the app is in live mode.`
 
 type connectOptions struct {
-	signInOptions
+	noBrowser bool
+	port      int
+	// public, when set, also serves the callback on a public endpoint (the
+	// ngrok static domain) and uses that as the redirect URI: Meta accepts
+	// plain-http localhost redirects only for apps in development mode.
+	public            connect.CallbackHost
 	domain            string
 	tunnel            string
 	pages             pageList
@@ -64,9 +70,9 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 		if pub := e.host.publicURL(); o.domain != "" && pub != "" && !strings.EqualFold(strings.TrimPrefix(pub, "https://"), o.domain) {
 			return usagef("connect: serve's tunnel is at %s, not %s: use that domain, or stop serve", pub, o.domain)
 		}
-		o.public = e.host
+		o.public = hostCallback{e.host}
 	case o.tunnel == "loopback":
-		o.public = ownEndpoint{tunnel.Loopback{Addr: "127.0.0.1:0"}}
+		o.public = connect.TunnelCallback{Opener: tunnel.Loopback{Addr: "127.0.0.1:0"}}
 	case o.tunnel == "" && o.domain == "":
 	case o.tunnel == "ngrok" || o.tunnel == "":
 		if o.domain == "" {
@@ -76,7 +82,7 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		o.public = ownEndpoint{opener}
+		o.public = connect.TunnelCallback{Opener: opener}
 	default:
 		return usagef("connect: --tunnel must be ngrok or loopback")
 	}
@@ -93,6 +99,15 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 		return connectShopify(ctx, e, o)
 	}
 	return usagef("connect: unknown provider %q: want facebook or shopify", provider)
+}
+
+// callbackPort is --port as connect takes it: 0 on the command line means
+// any free port.
+func (o connectOptions) callbackPort() int {
+	if o.port == 0 {
+		return connect.AnyPort
+	}
+	return o.port
 }
 
 // providerFirst splits "facebook --no-browser ..." into the provider and

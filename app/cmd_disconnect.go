@@ -2,19 +2,18 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
 
-	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
 const disconnectUsage = `disconnect facebook|shopify
 
-Removes the connection's tokens from the OS keychain. What was synced stays
-in the local database (and is shown read-only) until you delete the data
-directory; the app credentials (facebook-app-*, shopify-client-*) stay too.`
+Removes the connection's tokens from the OS keychain. For Facebook, Meta is
+first told to stop sending the pages' webhooks, and any still on their way
+are dropped. What was synced stays in the local database (and is shown
+read-only) until you delete the data directory; the app credentials
+(facebook-app-*, shopify-client-*) stay too.`
 
 func runDisconnect(ctx context.Context, e *env, args []string) error {
 	fs := e.flags("disconnect", disconnectUsage)
@@ -35,53 +34,22 @@ func runDisconnect(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer release()
-
-	var names []secrets.Name
-	if provider == store.ProviderFacebook {
-		pages, err := st.Pages(ctx)
-		if err != nil {
-			return err
-		}
-		for _, p := range pages {
-			names = append(names, secrets.PageToken(p.ID))
-		}
-	} else {
-		names = append(names, secrets.ShopifyToken)
-	}
-	removed := 0
-	sec := e.cfg.secrets()
-	for _, n := range names {
-		err := sec.Delete(ctx, n)
-		switch {
-		case err == nil:
-			removed++
-		case !errors.Is(err, secrets.ErrNotFound):
-			return fmt.Errorf("remove %s from the keychain: %w", n, err)
-		}
-	}
-
-	// Record the disconnection only for a connection that exists (a pasted
-	// page token leaves none).
-	c, err := st.Connection(ctx, provider)
-	switch {
-	case err == nil:
-		c.Disconnected, c.DisconnectedAt, c.Note = true, time.Now(), "disconnected by you"
-		if err := st.PutConnection(ctx, c); err != nil {
-			return err
-		}
-	case !errors.Is(err, store.ErrNotFound):
-		return err
-	}
-	stats, err := st.Stats(ctx)
+	res, err := e.connector(st, nil, false).Disconnect(ctx, provider)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "Disconnected %s: removed %d token(s) from the keychain.\n", provider, removed)
+	for _, p := range res.Problems {
+		fmt.Fprintln(e.Stderr, plainMessage(p))
+	}
+	fmt.Fprintf(e.Stdout, "Disconnected %s: removed %d token(s) from the keychain.\n", provider, res.TokensRemoved)
 	if provider == store.ProviderFacebook {
+		if n := len(res.Unsubscribed); n > 0 {
+			fmt.Fprintf(e.Stdout, "Meta no longer sends webhooks for %d page(s).\n", n)
+		}
 		fmt.Fprintf(e.Stdout, "Kept in %s: %d pages, %d conversations, %d messages (no longer synced).\n",
-			e.cfg.dbPath(), stats.Pages, stats.Conversations, stats.Messages)
+			e.cfg.dbPath(), res.Kept.Pages, res.Kept.Conversations, res.Kept.Messages)
 	} else {
-		fmt.Fprintf(e.Stdout, "Kept in %s: the shop's details and %d products (no longer synced).\n", e.cfg.dbPath(), stats.Products)
+		fmt.Fprintf(e.Stdout, "Kept in %s: the shop's details and %d products (no longer synced).\n", e.cfg.dbPath(), res.Kept.Products)
 	}
 	fmt.Fprintf(e.Stdout, "Delete %s to erase them.\n", e.cfg.dataDir)
 	return nil

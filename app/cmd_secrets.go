@@ -76,6 +76,9 @@ func secretSet(ctx context.Context, e *env, name secrets.Name) error {
 	if err := st.SetNeedsLogin(ctx, pageID, false); err != nil {
 		return fmt.Errorf("page %s: %w", pageID, err)
 	}
+	if err := st.SetDisconnected(ctx, pageID, false); err != nil { // a new token reconnects it
+		return fmt.Errorf("page %s: %w", pageID, err)
+	}
 	if created {
 		fmt.Fprintf(e.Stdout, "stored %s in the keychain and added page %s; run 'merchant-inbox sync' to fetch it\n", name, pageID)
 	} else {

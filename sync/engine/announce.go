@@ -105,7 +105,7 @@ func (a *Announcer) facebook(ctx context.Context, callback string) []error {
 		return append(errs, err)
 	}
 	for _, p := range pages {
-		if p.NeedsLogin {
+		if p.NeedsLogin || p.Disconnected {
 			continue
 		}
 		token, err := a.secret(ctx, secrets.PageToken(p.ID))

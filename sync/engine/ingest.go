@@ -51,12 +51,17 @@ func (in *Ingester) Ingest(ctx context.Context, wh *facebook.Webhook) error {
 	var ch store.Changes
 	var changedPages []string
 	for _, e := range wh.Entries {
-		known, err := in.knownPage(ctx, e.PageID)
+		pg, known, err := in.knownPage(ctx, e.PageID)
 		if err != nil {
 			return err
 		}
 		if !known {
 			in.log.Warn("webhook for a page that is not added; skipped", "page", e.PageID, "events", len(e.Events))
+			continue
+		}
+		if pg.Disconnected {
+			// Meta was told to stop; this one was already on its way.
+			in.log.Info("webhook for a disconnected page; skipped", "page", e.PageID, "events", len(e.Events))
 			continue
 		}
 		for _, ev := range e.Events {
@@ -84,15 +89,15 @@ func (in *Ingester) Ingest(ctx context.Context, wh *facebook.Webhook) error {
 	return nil
 }
 
-func (in *Ingester) knownPage(ctx context.Context, id string) (bool, error) {
-	_, err := in.store.Page(ctx, id)
+func (in *Ingester) knownPage(ctx context.Context, id string) (store.Page, bool, error) {
+	pg, err := in.store.Page(ctx, id)
 	switch {
 	case err == nil:
-		return true, nil
+		return pg, true, nil
 	case errors.Is(err, store.ErrNotFound):
-		return false, nil
+		return pg, false, nil
 	default:
-		return false, fmt.Errorf("ingest webhook: look up page: %w", err)
+		return pg, false, fmt.Errorf("ingest webhook: look up page: %w", err)
 	}
 }
 

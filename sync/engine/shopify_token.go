@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/fix"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/shopify"
 )
@@ -19,8 +20,10 @@ type SecretStore interface {
 	Set(ctx context.Context, name secrets.Name, value string) error
 }
 
-// ErrShopifyNotConnected: no Shopify token in the keychain.
-var ErrShopifyNotConnected = errors.New("shopify is not connected: run 'merchant-inbox connect shopify --shop NAME'")
+// ErrShopifyNotConnected: no Shopify token in the keychain. The remedy
+// comes as a fix.Fix, for the command line and the window to offer.
+var ErrShopifyNotConnected = fix.Explain(errors.New("shopify is not connected (no token in the keychain): connect the shop again"),
+	"The shop is not connected: connect it again.", fix.Fix{Action: fix.ConnectShopify})
 
 // SaveShopifyToken keeps tok, refresh token and expiry included, in the
 // keychain.

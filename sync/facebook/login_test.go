@@ -18,6 +18,8 @@ import (
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
+	"github.com/merchant-inbox/merchant-inbox/sync/fix"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 )
 
 const (
@@ -262,7 +264,8 @@ type loginErrCase struct {
 	call     func(t *testing.T) (error, []string) // the error and the secrets it must not show
 	kind     error
 	notKinds []error
-	msg      string // in UserMessage
+	msg      string  // in UserMessage
+	fix      fix.Fix // what the front end offers
 }
 
 func TestLoginErrorClassification(t *testing.T) {
@@ -280,14 +283,16 @@ func TestLoginErrorClassification(t *testing.T) {
 			call: exchange(func(f *facebooktest.Server) (string, string, string, string) {
 				return loginAppID, "wrong-secret-123", redirectURI, login(t, f)
 			}),
-			kind: facebook.ErrBadAppSecret, msg: "merchant-inbox secrets set facebook-app-secret",
+			kind: facebook.ErrBadAppSecret, msg: "The Facebook app secret is wrong: enter facebook-app-secret again",
+			fix: fix.Fix{Action: fix.SetSecret, Secret: secrets.FacebookAppSecret},
 		},
 		{
 			name: "unknown app id (code 101)",
 			call: exchange(func(f *facebooktest.Server) (string, string, string, string) {
 				return "987654321", loginSecret, redirectURI, login(t, f)
 			}),
-			kind: facebook.ErrBadAppSecret, msg: "merchant-inbox secrets set facebook-app-id",
+			kind: facebook.ErrBadAppSecret, msg: "Facebook does not recognise the app ID: enter facebook-app-id again",
+			fix: fix.Fix{Action: fix.SetSecret, Secret: secrets.FacebookAppID},
 		},
 		{
 			name: "redirect not identical (100/36008)",
@@ -308,6 +313,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return err, []string{code}
 			},
 			kind: facebook.ErrCodeExpired, msg: "The sign-in took too long or was already used: start again.",
+			fix: fix.Fix{Action: fix.SignInFacebook},
 		},
 		{
 			name: "code expired (100/36007)",
@@ -324,6 +330,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return err, []string{code}
 			},
 			kind: facebook.ErrCodeExpired, msg: "start again",
+			fix: fix.Fix{Action: fix.SignInFacebook},
 		},
 		{
 			name: "garbage code (100, no subcode)",
@@ -331,6 +338,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return loginAppID, loginSecret, redirectURI, "AQ-pasted-wrong"
 			}),
 			kind: facebook.ErrCodeExpired, msg: "start again",
+			fix: fix.Fix{Action: fix.SignInFacebook},
 		},
 		{
 			name: "long-lived with wrong secret",
@@ -344,6 +352,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return err, []string{"bad-secret-xyz", tok.AccessToken}
 			},
 			kind: facebook.ErrBadAppSecret, msg: "facebook-app-secret",
+			fix: fix.Fix{Action: fix.SetSecret, Secret: secrets.FacebookAppSecret},
 		},
 		{
 			name: "debug_token with wrong secret (190 on the app token)",
@@ -353,6 +362,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return err, []string{"bad-secret-xyz", "PAGE-TOKEN-p0", loginAppID + "|"}
 			},
 			kind: facebook.ErrBadAppSecret, notKinds: []error{facebook.ErrTokenInvalid}, msg: "facebook-app-secret",
+			fix: fix.Fix{Action: fix.SetSecret, Secret: secrets.FacebookAppSecret},
 		},
 		{
 			name: "subscribe app with wrong secret",
@@ -362,6 +372,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return err, []string{"bad-secret-xyz", loginVerifyToken}
 			},
 			kind: facebook.ErrBadAppSecret, notKinds: []error{facebook.ErrTokenInvalid}, msg: "facebook-app-secret",
+			fix: fix.Fix{Action: fix.SetSecret, Secret: secrets.FacebookAppSecret},
 		},
 		{
 			name: "subscribe app, callback unreachable (2200)",
@@ -397,6 +408,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return err, []string{tok.AccessToken}
 			},
 			kind: facebook.ErrMissingPermission, msg: "these permissions: pages_messaging, pages_manage_metadata",
+			fix: fix.Fix{Action: fix.SignInFacebook},
 		},
 		{
 			name: "no page selected",
@@ -417,6 +429,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return facebook.CheckGrant(info, accounts, nil), []string{tok.AccessToken}
 			},
 			kind: facebook.ErrMissingPermission, msg: "no Page",
+			fix: fix.Fix{Action: fix.SignInFacebook},
 		},
 		{
 			name: "cancel on the dialog",
@@ -431,6 +444,7 @@ func TestLoginErrorClassification(t *testing.T) {
 				return err, nil
 			},
 			kind: facebook.ErrLoginCanceled, msg: "cancelled",
+			fix: fix.Fix{Action: fix.SignInFacebook},
 		},
 		{
 			name: "callback with another state",
@@ -444,13 +458,14 @@ func TestLoginErrorClassification(t *testing.T) {
 				return err, []string{loc.Query().Get("code")}
 			},
 			kind: facebook.ErrCodeExpired, msg: "start again",
+			fix: fix.Fix{Action: fix.SignInFacebook},
 		},
 	}
 	allKinds := []error{facebook.ErrBadAppSecret, facebook.ErrRedirectMismatch, facebook.ErrCodeExpired,
 		facebook.ErrMissingPermission, facebook.ErrLoginCanceled, facebook.ErrCallbackVerification}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err, secrets := tt.call(t)
+			err, secretValues := tt.call(t)
 			if !errors.Is(err, tt.kind) {
 				t.Fatalf("err = %v, want %v", err, tt.kind)
 			}
@@ -466,7 +481,15 @@ func TestLoginErrorClassification(t *testing.T) {
 			if msg := le.UserMessage(); !strings.Contains(msg, tt.msg) || facebook.UserMessage(err) != msg {
 				t.Errorf("UserMessage = %q, want it to contain %q", msg, tt.msg)
 			}
-			assertNoSecrets(t, err, secrets...)
+			if got, _ := fix.Of(err); got != tt.fix {
+				t.Errorf("fix = %+v, want %+v", got, tt.fix)
+			}
+			// The sentence is for a window and a browser page alike: the
+			// command line adds the command that applies the fix.
+			if msg := le.UserMessage(); strings.Contains(msg, "merchant-inbox") || strings.Contains(msg, "`") {
+				t.Errorf("UserMessage names a command: %q", msg)
+			}
+			assertNoSecrets(t, err, secretValues...)
 		})
 	}
 }
@@ -751,7 +774,7 @@ func TestUserMessages(t *testing.T) {
 	if msg := tunnel.UserMessage(); strings.Contains(msg, "development mode") {
 		t.Errorf("https redirect message = %q", msg)
 	}
-	if got := facebook.UserMessage(&facebook.LoginError{Kind: facebook.ErrBadAppSecret}); got != "The Facebook app secret is wrong: set it again with `merchant-inbox secrets set facebook-app-secret`." {
+	if got := facebook.UserMessage(&facebook.LoginError{Kind: facebook.ErrBadAppSecret}); got != "The Facebook app secret is wrong: enter facebook-app-secret again, copied from the Meta app dashboard (App settings > Basic)." {
 		t.Errorf("bad secret message = %q", got)
 	}
 	if facebook.UserMessage(nil) != "" || facebook.UserMessage(errors.New("x")) == "" {

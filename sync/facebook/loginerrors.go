@@ -6,6 +6,9 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/fix"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 )
 
 // Sentinel errors for the Facebook Login flow and the app-token calls
@@ -87,11 +90,11 @@ func (e *LoginError) As(target any) bool { return e.Err != nil && errors.As(e.Er
 func (e *LoginError) UserMessage() string {
 	switch e.Kind {
 	case ErrBadAppSecret:
-		if ge, ok := errors.AsType[*Error](e.Err); ok && ge.Code == 101 {
-			return "Facebook does not recognise the app ID: set it again with `merchant-inbox secrets set facebook-app-id` " +
-				"(copy it from the Meta app dashboard), then check the app secret with `merchant-inbox secrets set facebook-app-secret`."
+		if e.badAppID() {
+			return "Facebook does not recognise the app ID: enter facebook-app-id again, copied from the Meta app dashboard " +
+				"(App settings > Basic), then check facebook-app-secret too."
 		}
-		return "The Facebook app secret is wrong: set it again with `merchant-inbox secrets set facebook-app-secret`."
+		return "The Facebook app secret is wrong: enter facebook-app-secret again, copied from the Meta app dashboard (App settings > Basic)."
 	case ErrRedirectMismatch:
 		where := "the sign-in address Merchant Inbox uses"
 		if e.URL != "" {
@@ -123,6 +126,29 @@ func (e *LoginError) UserMessage() string {
 			"Check the internet connection and that the tunnel is connected, then try again; messages are still fetched by polling meanwhile."
 	}
 	return "Facebook sign-in failed: start again."
+}
+
+// Fix is the remedy UserMessage describes, for a front end to offer as a
+// command or a button: store the app credential Meta refused, or sign in
+// again. A redirect URI to register or a callback Meta cannot reach is
+// fixed outside the app, so those have none.
+func (e *LoginError) Fix() fix.Fix {
+	switch e.Kind {
+	case ErrBadAppSecret:
+		if e.badAppID() {
+			return fix.Fix{Action: fix.SetSecret, Secret: secrets.FacebookAppID}
+		}
+		return fix.Fix{Action: fix.SetSecret, Secret: secrets.FacebookAppSecret}
+	case ErrCodeExpired, ErrMissingPermission, ErrLoginCanceled:
+		return fix.Fix{Action: fix.SignInFacebook}
+	}
+	return fix.Fix{}
+}
+
+// badAppID reports a rejected app ID (code 101) rather than secret.
+func (e *LoginError) badAppID() bool {
+	ge, ok := errors.AsType[*Error](e.Err)
+	return ok && ge.Code == 101
 }
 
 // UserMessage explains any error from this package in plain language: a

@@ -76,3 +76,25 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// UnsubscribePage stops the app's webhooks for a Page: DELETE
+// /{page-id}/subscribed_apps with the page token, answered
+// {"success": true}. Meta then sends none of the Page's events, whatever the
+// app-level subscription says, until SubscribePage is called again. It
+// needs the page token, so call it before that token is deleted.
+func (c *Client) UnsubscribePage(ctx context.Context, pageID, token string) error {
+	u, err := c.endpoint(nil, pageID, "subscribed_apps")
+	if err != nil {
+		return err
+	}
+	var res struct {
+		Success flexBool `json:"success"`
+	}
+	if err := c.do(ctx, http.MethodDelete, u, token, nil, &res); err != nil {
+		return err
+	}
+	if !res.Success {
+		return errors.New("facebook: DELETE " + u.Path + ": Graph answered success=false")
+	}
+	return nil
+}

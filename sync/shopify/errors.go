@@ -6,20 +6,42 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/fix"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 )
 
 // sentinel is the type of the package's Err* values: an error with a fixed
-// text for logs and a plain sentence for the merchant. Values are compared
-// by identity, so errors.Is works as with errors.New.
+// text for logs, a plain sentence for the merchant and, when the merchant
+// can act on it, the fix (a front end offers it as a command or a button).
+// Values are compared by identity, so errors.Is works as with errors.New.
 type sentinel struct{ msg, user string }
 
 func (e *sentinel) Error() string       { return e.msg }
 func (e *sentinel) UserMessage() string { return e.user }
 
+// Fix is the remedy the sentence describes, if the merchant has one.
+func (e *sentinel) Fix() fix.Fix {
+	switch error(e) {
+	case ErrStateMismatch, ErrStaleTimestamp, ErrInvalidGrant, ErrNoRefreshToken, ErrUnauthorized, ErrMissingScope:
+		return reconnect()
+	case ErrBadHMAC, ErrBadClientSecret:
+		return enterSecret()
+	}
+	return fix.Fix{}
+}
+
+// The two remedies the sentences below describe.
 const (
-	connectAgain = "connect the store again with `merchant-inbox connect shopify --shop NAME`"
-	setSecret    = "set it again with `merchant-inbox secrets set shopify-client-secret`"
+	connectAgain = "connect the store again"
+	setSecret    = "enter the app's client secret (shopify-client-secret) again"
 )
+
+func reconnect() fix.Fix { return fix.Fix{Action: fix.ConnectShopify} }
+
+func enterSecret() fix.Fix {
+	return fix.Fix{Action: fix.SetSecret, Secret: secrets.ShopifyClientSecret}
+}
 
 // Sentinel errors classify failures so callers react with errors.Is.
 var (
@@ -158,6 +180,17 @@ func (e *APIError) UserMessage() string {
 	return fmt.Sprintf("Shopify answered with an unexpected error (HTTP %d): try again later.", e.HTTPStatus)
 }
 
+// Fix is the remedy UserMessage describes, if any.
+func (e *APIError) Fix() fix.Fix { return fixOf(e.sentinel()) }
+
+// fixOf is a sentinel's fix; none for nil.
+func fixOf(err error) fix.Fix {
+	if s, ok := err.(*sentinel); ok {
+		return s.Fix()
+	}
+	return fix.Fix{}
+}
+
 // GraphQLErrorItem is one entry of a GraphQL response's top-level errors.
 type GraphQLErrorItem struct {
 	Message string
@@ -210,6 +243,14 @@ func (e *GraphQLError) UserMessage() string {
 		return ErrMissingScope.(*sentinel).user
 	}
 	return ErrGraphQL.(*sentinel).user
+}
+
+// Fix is the remedy UserMessage describes: reconnecting, for access denied.
+func (e *GraphQLError) Fix() fix.Fix {
+	if e.accessDenied() {
+		return fixOf(ErrMissingScope)
+	}
+	return fix.Fix{}
 }
 
 // UserError is one entry of a mutation's userErrors.

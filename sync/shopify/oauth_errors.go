@@ -3,6 +3,8 @@ package shopify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/fix"
 )
 
 // ShopMismatchError is a callback naming another shop than the one being
@@ -25,6 +27,9 @@ func (e *ShopMismatchError) UserMessage() string {
 		", so nothing was connected. Start connecting the store again."
 }
 
+// Fix is connecting the shop the merchant asked for, again.
+func (e *ShopMismatchError) Fix() fix.Fix { return fix.Fix{Action: fix.ConnectShopify, Shop: e.Want} }
+
 // ScopeError is a token granted without a scope the app needs: the
 // merchant can edit the requested scopes down on the consent page.
 // errors.Is matches ErrMissingScope.
@@ -43,6 +48,18 @@ func (e *ScopeError) UserMessage() string {
 	return "The store did not grant Merchant Inbox " + strings.Join(e.Missing, ", ") +
 		", which it needs to read the catalogue, so nothing was connected. " +
 		"Connect the store again and approve all the requested access."
+}
+
+// Fix is connecting the shop again, approving everything asked.
+func (e *ScopeError) Fix() fix.Fix { return reconnect() }
+
+// Fix is the remedy UserMessage describes: the sentinel's for a classified
+// answer, reconnecting the shop for any other refusal.
+func (e *OAuthError) Fix() fix.Fix {
+	if s := e.sentinel(); s != nil {
+		return fixOf(s)
+	}
+	return reconnect()
 }
 
 // CheckScopes returns a *ScopeError when granted (a token's scope string)

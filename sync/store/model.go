@@ -11,8 +11,12 @@ type Page struct {
 	// NeedsLogin is set when Meta reported the page token dead (code 190).
 	// Polls skip such a page until a new token is stored, so a dead token
 	// never causes a retry storm.
-	NeedsLogin bool      `json:"needs_login,omitempty"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	NeedsLogin bool `json:"needs_login,omitempty"`
+	// Disconnected is set when the merchant disconnected the page: what
+	// was synced stays readable, but webhooks for it are no longer
+	// stored. Connecting the page again clears it.
+	Disconnected bool      `json:"disconnected,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // Direction says who wrote a message, seen from the merchant.

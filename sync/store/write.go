@@ -52,6 +52,31 @@ func (s *Store) SetNeedsLogin(ctx context.Context, pageID string, needs bool) er
 	return nil
 }
 
+// SetDisconnected marks or clears a page's disconnected flag. Like
+// SetNeedsLogin it is separate from Apply, so that no webhook or poll can
+// reconnect a page the merchant disconnected; only connecting it again does.
+func (s *Store) SetDisconnected(ctx context.Context, pageID string, disconnected bool) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: set disconnected: %w", err)
+	}
+	err := s.write(func(t *txn) error {
+		var pg Page
+		ok, err := getJSON(t.pages, []byte(pageID), &pg)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		pg.Disconnected = disconnected
+		return putIfChanged(t.pages, []byte(pageID), pg)
+	})
+	if err != nil {
+		return fmt.Errorf("store: set disconnected for page %s: %w", pageID, err)
+	}
+	return nil
+}
+
 // PutSyncState replaces what the poller remembers about st.PageID.
 func (s *Store) PutSyncState(ctx context.Context, st SyncState) error {
 	if err := ctx.Err(); err != nil {

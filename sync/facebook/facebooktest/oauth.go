@@ -106,11 +106,17 @@ func (l *loginState) ensureMaps() {
 
 // SetApp registers the Meta app: its ID, secret and Valid OAuth Redirect
 // URIs, which the dialog and the code exchange compare byte for byte (as
-// with Meta's strict mode). Calling it again replaces the app.
+// with Meta's strict mode). Calling it again replaces the app; for the
+// same app ID the Page webhook subscription stays, as it does when a
+// merchant edits the redirect URIs in Meta's dashboard.
 func (s *Server) SetApp(appID, appSecret string, redirectURIs ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.login.app = &fakeApp{id: appID, secret: appSecret, redirects: slices.Clone(redirectURIs)}
+	app := &fakeApp{id: appID, secret: appSecret, redirects: slices.Clone(redirectURIs)}
+	if old := s.login.app; old != nil && old.id == appID {
+		app.sub = old.sub
+	}
+	s.login.app = app
 }
 
 // UserID is the stable id the fake gives the user added with AddUser(name).
