@@ -39,6 +39,11 @@ type Options struct {
 	Graph func(appSecret string) *facebook.Client
 	// ShopifyURL replaces https://{shop} (tests and the sandbox).
 	ShopifyURL string
+	// FacebookWebURL replaces https://www.facebook.com, where the consent
+	// dialog lives (tests and the sandbox).
+	FacebookWebURL string
+	// Browser opens a sign-in's consent page; nil: the merchant opens it.
+	Browser func(ctx context.Context, url string) error
 
 	// Listen is the local host:port of the webhook endpoints. It must be
 	// a loopback address unless PublicListen says the merchant means it.

@@ -15,7 +15,8 @@ import (
 
 // runEngine starts an Engine over the fixture on 127.0.0.1 with a loopback
 // tunnel and returns it with a subscription taken before it started.
-func (f *fixture) runEngine(t *testing.T) (*Engine, <-chan Event) {
+// opts adjust the Options first.
+func (f *fixture) runEngine(t *testing.T, opts ...func(*Options)) (*Engine, <-chan Event) {
 	t.Helper()
 	for n, v := range map[secrets.Name]string{
 		secrets.FacebookAppSecret: testAppSecret, secrets.FacebookVerifyToken: "vt",
@@ -24,7 +25,7 @@ func (f *fixture) runEngine(t *testing.T) (*Engine, <-chan Event) {
 			t.Fatal(err)
 		}
 	}
-	eng := New(Options{
+	o := Options{
 		Store:   f.st,
 		Secrets: f.tokens,
 		Graph: func(appSecret string) *facebook.Client {
@@ -32,7 +33,11 @@ func (f *fixture) runEngine(t *testing.T) (*Engine, <-chan Event) {
 		},
 		Listen: "127.0.0.1:0",
 		Tunnel: TunnelLoopback,
-	})
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	eng := New(o)
 	ctx, cancel := context.WithCancel(t.Context())
 	events := eng.Subscribe(ctx, 1000)
 	done := make(chan error, 1)
