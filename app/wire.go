@@ -34,6 +34,7 @@ type engineParts struct {
 	fbAppSecret   string // signs Graph calls; verifies Meta's webhooks
 	fbVerifyToken string // answers Meta's webhook handshake
 	poller        *engine.Poller
+	events        *engine.Broadcaster // what the poller publishes (sync prints it)
 
 	shop          string // connected shop, "" when none
 	webhookShop   string // whose webhooks are accepted: shop, or the last one (see assemble)
@@ -48,7 +49,7 @@ type engineParts struct {
 
 // assemble reads the secrets and connections and builds the engine.
 func (e *env) assemble(ctx context.Context, st *store.Store) (*engineParts, error) {
-	p := &engineParts{st: st, secrets: e.cfg.secrets(), polling: make(chan struct{}, 1)}
+	p := &engineParts{st: st, secrets: e.cfg.secrets(), events: engine.NewBroadcaster(), polling: make(chan struct{}, 1)}
 	var err error
 	for _, s := range []struct {
 		name secrets.Name
@@ -67,6 +68,7 @@ func (e *env) assemble(ctx context.Context, st *store.Store) (*engineParts, erro
 		Graph:  e.cfg.graph(p.fbAppSecret),
 		Tokens: p.secrets,
 		Logger: e.log,
+		Notify: p.events.Publish,
 	})
 
 	c, err := st.Connection(ctx, store.ProviderShopify)

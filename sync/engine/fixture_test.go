@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
@@ -18,31 +20,22 @@ const testAppSecret = "test-app-secret"
 // t0 is "now" when a fixture starts; messages in tests are placed around it.
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// clock is a test clock shared by the Graph client and the poller. Sleep
-// advances it instead of waiting, and records how long was asked for.
+// clock is clockwork's fake clock, shared by the Graph client, the fake
+// Graph API and the poller, whose Sleep advances it instead of waiting and
+// records how long was asked for.
 type clock struct {
+	*clockwork.FakeClock
 	mu     sync.Mutex
-	now    time.Time
 	sleeps []time.Duration
 }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func newClock() *clock { return &clock{FakeClock: clockwork.NewFakeClockAt(t0)} }
 
 func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.sleeps = append(c.sleeps, d)
-	c.now = c.now.Add(d)
+	c.mu.Unlock()
+	c.Advance(d)
 	return ctx.Err()
 }
 
@@ -61,6 +54,40 @@ type fixture struct {
 	clock  *clock
 	poller *Poller
 	events chan Event
+	polled *eventLog // what the poller published
+}
+
+// eventLog records events; a poll publishes too many to buffer in a
+// channel nobody reads.
+type eventLog struct {
+	mu  sync.Mutex
+	evs []Event
+}
+
+func (l *eventLog) add(e Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.evs = append(l.evs, e)
+}
+
+// take returns the events recorded since the last take.
+func (l *eventLog) take() []Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	evs := l.evs
+	l.evs = nil
+	return evs
+}
+
+// ofKind keeps the events of one kind.
+func ofKind(evs []Event, k EventKind) []Event {
+	var out []Event
+	for _, e := range evs {
+		if e.Kind == k {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -68,8 +95,9 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{
 		fb:     facebooktest.NewServer(t),
 		tokens: secrets.New("engine-test", secrets.WithBackend(secrets.NewMemoryBackend())),
-		clock:  &clock{now: t0},
+		clock:  newClock(),
 		events: make(chan Event, 10000),
+		polled: &eventLog{},
 	}
 	f.fb.RequireAppSecretProof(testAppSecret)
 	var err error
@@ -83,7 +111,7 @@ func newFixture(t *testing.T) *fixture {
 	})
 	f.poller = NewPoller(PollerOptions{
 		Store: f.st, Graph: graph, Tokens: f.tokens,
-		Notify:   func(e Event) { f.events <- e },
+		Notify:   f.polled.add,
 		PageSize: 10, Now: f.clock.Now, Sleep: f.clock.Sleep,
 	})
 	return f

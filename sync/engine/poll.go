@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/merchant-inbox/merchant-inbox/sync/internal/wait"
 	"iter"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
+	"github.com/merchant-inbox/merchant-inbox/sync/internal/wait"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
@@ -43,6 +43,10 @@ type PollerOptions struct {
 	Graph  Graph
 	Tokens Tokens
 	Logger *slog.Logger
+	// Notify is told how a poll goes (PollStarted, PollProgress at most a
+	// few times a second, RateLimitWait, PollFinished) and what it stored
+	// (MessageStored, ConversationChanged, PageChanged, PageNeedsLogin).
+	// It is called from the poll's goroutines and must not block.
 	Notify func(Event)
 
 	// Concurrency bounds how many conversations' messages are fetched at
@@ -59,7 +63,9 @@ type PollerOptions struct {
 	// before giving the page up until the next poll (default 10 min, which
 	// covers the client's 5-minute default when Meta gives no estimate).
 	MaxRateLimitWait time.Duration
-	// MaxRetries bounds rate-limit retries per request (default 3).
+	// MaxRetries bounds rate-limit retries per request (default 6: Meta
+	// may refuse a few calls in a row while saying the block is over, and
+	// the client's pauses for those are short).
 	MaxRetries int
 	// Now and Sleep are the clock; tests replace them.
 	Now   func() time.Time
@@ -94,7 +100,7 @@ func NewPoller(o PollerOptions) *Poller {
 		o.MaxRateLimitWait = 10 * time.Minute
 	}
 	if o.MaxRetries <= 0 {
-		o.MaxRetries = 3
+		o.MaxRetries = 6
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -134,26 +140,32 @@ func (r Report) Err() error {
 
 // Poll polls the given pages, or every added page when none are given.
 // A failing page is reported and does not stop the others; the returned
-// error is only for a poll that could not run at all.
-func (p *Poller) Poll(ctx context.Context, pageIDs ...string) (Report, error) {
+// error is only for a poll that could not run at all. Every poll that
+// runs publishes PollStarted and, at its end, PollFinished.
+func (p *Poller) Poll(ctx context.Context, pageIDs ...string) (rep Report, err error) {
 	if !p.running.TryLock() {
 		return Report{}, ErrPollRunning
 	}
 	defer p.running.Unlock()
 
-	rep := Report{Started: p.o.Now()}
+	rep = Report{Started: p.o.Now()}
+	run := p.newRun()
 	pages, err := p.pages(ctx, pageIDs)
+	run.started(len(pages))
+	defer func() { run.finished(errors.Join(err, rep.Err())) }()
 	if err != nil {
 		return rep, err
 	}
 	allOK := true
-	for _, pg := range pages {
-		pr := p.pollPage(ctx, pg, rep.Started)
+	for i, pg := range pages {
+		run.startPage(i+1, pg)
+		pr := p.pollPage(ctx, run, pg, rep.Started)
 		if pr.Err != nil {
 			allOK = false
 			p.o.Logger.Warn("poll page failed", "page", pg.ID, "err", pr.Err)
 		}
 		rep.Pages = append(rep.Pages, pr)
+		run.endPage(pr)
 		if ctx.Err() != nil {
 			break
 		}
@@ -164,7 +176,6 @@ func (p *Poller) Poll(ctx context.Context, pageIDs ...string) (Report, error) {
 			return rep, fmt.Errorf("record poll time: %w", err)
 		}
 	}
-	p.o.Notify(Event{Kind: PollFinished})
 	return rep, ctx.Err()
 }
 
@@ -197,6 +208,7 @@ func (p *Poller) RefreshPage(ctx context.Context, pageID string) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.pageMeta(ctx, pg.ID, token)
-	return p.tokenDead(ctx, pg.ID, err)
+	run := p.newRun()
+	_, err = p.pageMeta(ctx, run, pg.ID, token)
+	return p.tokenDead(ctx, run, pg.ID, err)
 }

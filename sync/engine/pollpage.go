@@ -16,7 +16,7 @@ import (
 // since its last successful poll, then their new messages. Its sync state
 // moves forward only when all of that landed, so a failed poll is simply
 // repeated next time.
-func (p *Poller) pollPage(ctx context.Context, pg store.Page, started time.Time) PageReport {
+func (p *Poller) pollPage(ctx context.Context, run *pollRun, pg store.Page, started time.Time) PageReport {
 	rep := PageReport{PageID: pg.ID, Name: pg.Name}
 	if pg.NeedsLogin {
 		rep.Err = ErrNeedsLogin
@@ -27,7 +27,7 @@ func (p *Poller) pollPage(ctx context.Context, pg store.Page, started time.Time)
 		rep.Err = err
 		return rep
 	}
-	rep.Err = p.tokenDead(ctx, pg.ID, p.pollPageData(ctx, pg, st, &rep))
+	rep.Err = p.tokenDead(ctx, run, pg.ID, p.pollPageData(ctx, run, pg, st, &rep))
 
 	st.LastAttempt = started
 	st.LastError = ""
@@ -39,31 +39,32 @@ func (p *Poller) pollPage(ctx context.Context, pg store.Page, started time.Time)
 	if err := p.o.Store.PutSyncState(ctx, st); err != nil {
 		rep.Err = errors.Join(rep.Err, fmt.Errorf("record sync state: %w", err))
 	}
-	p.o.Notify(Event{Kind: PageChanged, PageID: pg.ID})
+	run.notify(Event{Kind: PageChanged, PageID: pg.ID})
 	return rep
 }
 
-func (p *Poller) pollPageData(ctx context.Context, pg store.Page, st store.SyncState, rep *PageReport) error {
+func (p *Poller) pollPageData(ctx context.Context, run *pollRun, pg store.Page, st store.SyncState, rep *PageReport) error {
 	token, err := p.token(ctx, pg)
 	if err != nil {
 		return err
 	}
-	meta, err := p.pageMeta(ctx, pg.ID, token)
+	meta, err := p.pageMeta(ctx, run, pg.ID, token)
 	if err != nil {
 		return err
 	}
 	rep.Name = meta.Name
+	run.named(meta.Name)
 
 	var since time.Time
 	if !st.LastSuccess.IsZero() {
 		since = st.LastSuccess.Add(-p.o.Overlap)
 	}
-	convs, err := p.changedConversations(ctx, pg.ID, token, since)
+	convs, err := p.changedConversations(ctx, run, pg.ID, token, since)
 	if err != nil {
 		return err
 	}
 	rep.Conversations = len(convs)
-	n, err := p.fetchAll(ctx, pg.ID, token, convs, since)
+	n, err := p.fetchAll(ctx, run, pg.ID, token, convs, since)
 	rep.Messages = n
 	return err
 }
@@ -79,9 +80,9 @@ func (p *Poller) token(ctx context.Context, pg store.Page) (string, error) {
 	return token, nil
 }
 
-func (p *Poller) pageMeta(ctx context.Context, pageID, token string) (facebook.Page, error) {
+func (p *Poller) pageMeta(ctx context.Context, run *pollRun, pageID, token string) (facebook.Page, error) {
 	var meta facebook.Page
-	err := p.withRetry(ctx, func() error {
+	err := p.withRetry(ctx, run, pageID, func() error {
 		var err error
 		meta, err = p.o.Graph.Page(ctx, pageID, token)
 		return err
@@ -98,22 +99,23 @@ func (p *Poller) pageMeta(ctx context.Context, pageID, token string) (facebook.P
 
 // tokenDead turns a dead-token answer into the page's needs-login state,
 // which stops every later poll from calling Meta with it again.
-func (p *Poller) tokenDead(ctx context.Context, pageID string, err error) error {
+func (p *Poller) tokenDead(ctx context.Context, run *pollRun, pageID string, err error) error {
 	if !errors.Is(err, facebook.ErrTokenInvalid) {
 		return err
 	}
 	if serr := p.o.Store.SetNeedsLogin(ctx, pageID, true); serr != nil {
 		return errors.Join(ErrNeedsLogin, serr)
 	}
-	p.o.Notify(Event{Kind: PageChanged, PageID: pageID})
+	run.notify(Event{Kind: PageNeedsLogin, PageID: pageID, Err: fmt.Errorf("%w: %w", ErrNeedsLogin, err)})
+	run.notify(Event{Kind: PageChanged, PageID: pageID})
 	return ErrNeedsLogin
 }
 
 // changedConversations walks the page's conversations, newest first, and
 // stops at the first one not updated since `since` (zero: walk them all).
-func (p *Poller) changedConversations(ctx context.Context, pageID, token string, since time.Time) ([]facebook.Conversation, error) {
+func (p *Poller) changedConversations(ctx context.Context, run *pollRun, pageID, token string, since time.Time) ([]facebook.Conversation, error) {
 	var convs []facebook.Conversation
-	err := p.withRetry(ctx, func() error {
+	err := p.withRetry(ctx, run, pageID, func() error {
 		convs = convs[:0] // a retried walk starts again from the newest
 		for c, err := range p.o.Graph.Conversations(ctx, pageID, token, p.o.PageSize) {
 			if err != nil {
@@ -135,7 +137,7 @@ func (p *Poller) changedConversations(ctx context.Context, pageID, token string,
 // fetchAll fetches and stores the messages of convs with bounded
 // concurrency. A dead token stops everything; other failures are collected
 // so one broken conversation does not hide the rest.
-func (p *Poller) fetchAll(ctx context.Context, pageID, token string, convs []facebook.Conversation, since time.Time) (int, error) {
+func (p *Poller) fetchAll(ctx context.Context, run *pollRun, pageID, token string, convs []facebook.Conversation, since time.Time) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	work := make(chan facebook.Conversation)
@@ -148,7 +150,7 @@ func (p *Poller) fetchAll(ctx context.Context, pageID, token string, convs []fac
 	for range min(p.o.Concurrency, len(convs)) {
 		wg.Go(func() {
 			for c := range work {
-				n, err := p.fetchConversation(ctx, pageID, token, c, since)
+				n, err := p.fetchConversation(ctx, run, pageID, token, c, since)
 				mu.Lock()
 				total += n
 				if err != nil {
@@ -179,14 +181,14 @@ feed:
 
 // fetchConversation reads one conversation's messages, newest first, back
 // to `since`, and stores them with the conversation in one transaction.
-func (p *Poller) fetchConversation(ctx context.Context, pageID, token string, c facebook.Conversation, since time.Time) (int, error) {
+func (p *Poller) fetchConversation(ctx context.Context, run *pollRun, pageID, token string, c facebook.Conversation, since time.Time) (int, error) {
 	customer, ok := customerOf(pageID, c.Participants)
 	if !ok {
 		p.o.Logger.Warn("conversation without a customer participant; skipped", "page", pageID, "conversation", c.ID)
 		return 0, nil
 	}
 	var msgs []store.Message
-	err := p.withRetry(ctx, func() error {
+	err := p.withRetry(ctx, run, pageID, func() error {
 		msgs = msgs[:0]
 		for m, err := range p.o.Graph.Messages(ctx, c.ID, token, p.o.PageSize) {
 			if err != nil {
@@ -210,30 +212,14 @@ func (p *Poller) fetchConversation(ctx context.Context, pageID, token string, c 
 		}},
 		Messages: msgs,
 	}
-	if _, err := p.o.Store.Apply(ctx, ch); err != nil {
+	applied, err := p.o.Store.Apply(ctx, ch)
+	if err != nil {
 		return 0, err
 	}
-	p.o.Notify(Event{Kind: ConversationChanged, PageID: pageID, PSID: customer.ID})
+	run.stored(applied)
+	run.notify(Event{Kind: ConversationChanged, PageID: pageID, PSID: customer.ID})
+	run.fetched(1, len(msgs))
 	return len(msgs), nil
-}
-
-// withRetry sits out short rate-limit pauses. The client refuses to call
-// Meta while blocked, so a retry before the pause ends costs nothing but
-// also gains nothing: we wait the whole pause. Longer pauses fail the page
-// until the next poll rather than holding the poll hostage.
-func (p *Poller) withRetry(ctx context.Context, fn func() error) error {
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		var rl *facebook.RateLimitError
-		if err == nil || !errors.As(err, &rl) || attempt >= p.o.MaxRetries || rl.RetryAfter > p.o.MaxRateLimitWait {
-			return err
-		}
-		wait := max(rl.RetryAfter, time.Second)
-		p.o.Logger.Info("rate limited; waiting", "wait", wait)
-		if err := p.o.Sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
 }
 
 func customerOf(pageID string, ps []facebook.Participant) (facebook.Participant, bool) {
