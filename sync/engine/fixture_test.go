@@ -90,7 +90,7 @@ func ofKind(evs []Event, k EventKind) []Event {
 	return out
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{
 		fb:     facebooktest.NewServer(t),
@@ -119,7 +119,7 @@ func newFixture(t *testing.T) *fixture {
 
 // addPage adds a page to the fake, its token to the keychain and the page
 // to the store, as `secrets set facebook-page-token:ID` does.
-func (f *fixture) addPage(t *testing.T, id, name string) {
+func (f *fixture) addPage(t testing.TB, id, name string) {
 	t.Helper()
 	token := "token-" + id
 	f.fb.AddPage(id, name, "Shopping & retail", token)
@@ -160,7 +160,7 @@ func (f *fixture) messages(t *testing.T, pageID, psid string) []store.Message {
 	return msgs
 }
 
-func (f *fixture) stats(t *testing.T) store.Stats {
+func (f *fixture) stats(t testing.TB) store.Stats {
 	t.Helper()
 	s, err := f.st.Stats(t.Context())
 	if err != nil {

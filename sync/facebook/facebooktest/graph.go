@@ -178,25 +178,13 @@ func (s *Server) listConversations(r *http.Request, token string, p *page) (any,
 	var convs []*conversation
 	switch strings.ToLower(r.Form.Get("platform")) {
 	case "", "messenger":
-		for _, c := range s.convs {
-			if c.pageID == p.id {
-				convs = append(convs, c)
-			}
-		}
+		convs = s.pageConversations(p.id)
 	case "instagram":
 		// The fake has no Instagram threads.
 	default:
 		e := badParam("(#100) Param platform must be one of {MESSENGER, INSTAGRAM} - got %q", r.Form.Get("platform"))
 		return nil, &e
 	}
-	// Graph orders by updated_time, newest first; the id breaks ties so
-	// that cursors are stable.
-	slices.SortFunc(convs, func(a, b *conversation) int {
-		if c := b.updated().Compare(a.updated()); c != 0 {
-			return c
-		}
-		return strings.Compare(b.id, a.id)
-	})
 	keys := make([]string, len(convs))
 	for i, c := range convs {
 		keys[i] = c.id
@@ -204,6 +192,31 @@ func (s *Server) listConversations(r *http.Request, token string, p *page) (any,
 	return s.paginate(r, token, keys, func(i int) map[string]any {
 		return pick(s.conversationObject(convs[i]), fields)
 	})
+}
+
+// pageConversations lists a Page's conversations as Graph orders them:
+// by updated_time, newest first, the id breaking ties so that cursors are
+// stable. The order is kept until the next AddMessage to the Page, so that
+// walking a Page of 100,000 conversations does not sort them on every
+// call; callers must not modify it.
+func (s *Server) pageConversations(pageID string) []*conversation {
+	if convs, ok := s.order[pageID]; ok {
+		return convs
+	}
+	var convs []*conversation
+	for _, c := range s.convs {
+		if c.pageID == pageID {
+			convs = append(convs, c)
+		}
+	}
+	slices.SortFunc(convs, func(a, b *conversation) int {
+		if c := b.updated().Compare(a.updated()); c != 0 {
+			return c
+		}
+		return strings.Compare(b.id, a.id)
+	})
+	s.order[pageID] = convs
+	return convs
 }
 
 func (s *Server) listMessages(r *http.Request, token string, c *conversation) (any, *graphError) {

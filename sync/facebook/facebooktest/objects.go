@@ -115,25 +115,25 @@ func (c *conversation) customerParticipant() map[string]any {
 }
 
 // newestFirst orders messages as Graph does; later additions win ties.
+// The order is kept until the next AddMessage; callers must not modify it.
 func (c *conversation) newestFirst() []*message {
-	msgs := slices.Clone(c.msgs)
-	slices.SortFunc(msgs, func(a, b *message) int {
-		if c := b.At.Compare(a.At); c != 0 {
-			return c
-		}
-		return b.seq - a.seq
-	})
-	return msgs
+	if c.sorted == nil {
+		c.sorted = slices.Clone(c.msgs)
+		slices.SortFunc(c.sorted, func(a, b *message) int {
+			if c := b.At.Compare(a.At); c != 0 {
+				return c
+			}
+			return b.seq - a.seq
+		})
+	}
+	return c.sorted
 }
 
 func (c *conversation) updated() time.Time {
-	var t time.Time
-	for _, m := range c.msgs {
-		if m.At.After(t) {
-			t = m.At
-		}
+	if msgs := c.newestFirst(); len(msgs) > 0 {
+		return msgs[0].At
 	}
-	return t
+	return time.Time{}
 }
 
 func (s *Server) conversationObject(c *conversation) map[string]any {
