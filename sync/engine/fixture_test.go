@@ -55,6 +55,7 @@ type fixture struct {
 	poller *Poller
 	events chan Event
 	polled *eventLog // what the poller published
+	dbPath string
 }
 
 // eventLog records events; a poll publishes too many to buffer in a
@@ -98,23 +99,49 @@ func newFixture(t testing.TB) *fixture {
 		clock:  newClock(),
 		events: make(chan Event, 10000),
 		polled: &eventLog{},
+		dbPath: filepath.Join(t.TempDir(), "inbox.db"),
 	}
 	f.fb.RequireAppSecretProof(testAppSecret)
 	var err error
-	f.st, err = store.Open(filepath.Join(t.TempDir(), "inbox.db"), store.Options{})
+	f.st, err = store.Open(f.dbPath, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.st.Close() })
+	f.poller = f.newPoller(nil)
+	return f
+}
+
+// newPoller is a Poller over the fixture's store, with a Graph client of
+// its own; adjust, when set, changes its options first.
+func (f *fixture) newPoller(adjust func(*PollerOptions)) *Poller {
 	graph := facebook.NewClient(facebook.Options{
 		BaseURL: f.fb.URL, HTTPClient: f.fb.Client(), AppSecret: testAppSecret, Now: f.clock.Now,
 	})
-	f.poller = NewPoller(PollerOptions{
+	o := PollerOptions{
 		Store: f.st, Graph: graph, Tokens: f.tokens,
 		Notify:   f.polled.add,
 		PageSize: 10, Now: f.clock.Now, Sleep: f.clock.Sleep,
-	})
-	return f
+	}
+	if adjust != nil {
+		adjust(&o)
+	}
+	return NewPoller(o)
+}
+
+// restart closes the store and opens the same file again, with a new
+// Poller, as a restart of the app does.
+func (f *fixture) restart(t testing.TB, adjust func(*PollerOptions)) {
+	t.Helper()
+	if err := f.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(f.dbPath, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.st = st
+	f.poller = f.newPoller(adjust)
 }
 
 // addPage adds a page to the fake, its token to the keychain and the page

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"log/slog"
 	"sync"
 	"time"
@@ -18,8 +17,9 @@ import (
 // Graph is the part of the Graph API a poll reads.
 type Graph interface {
 	Page(ctx context.Context, pageID, token string) (facebook.Page, error)
-	Conversations(ctx context.Context, pageID, token string, pageSize int) iter.Seq2[facebook.Conversation, error]
-	Messages(ctx context.Context, conversationID, token string, pageSize int) iter.Seq2[facebook.Message, error]
+	WalkConversations(pageID, token string, q facebook.ConversationQuery) *facebook.ConversationWalk
+	Conversation(ctx context.Context, conversationID, token string) (facebook.Conversation, error)
+	MessagePages(conversationID, token string, pageSize int) *facebook.Pages[facebook.Message]
 }
 
 // Tokens reads page tokens from wherever they are kept (the keychain).
@@ -55,6 +55,9 @@ type PollerOptions struct {
 	Concurrency int
 	// PageSize is the Graph `limit` per request (default 50).
 	PageSize int
+	// SkimPageSize is the `limit` of the conversation pages a resumed walk
+	// passes over, which carry only ids and times (default 100).
+	SkimPageSize int
 	// Overlap is how far before the last successful poll an incremental
 	// poll looks again (default 10 min), covering clock skew between Meta
 	// and this machine. Re-reading is harmless: writes are idempotent.
@@ -77,6 +80,9 @@ type PollerOptions struct {
 type Poller struct {
 	o       PollerOptions
 	running sync.Mutex
+	// checkpointEvery is how many conversations a walk completes between
+	// two saves of its checkpoint: what a killed process redoes at most.
+	checkpointEvery int
 }
 
 // NewPoller returns a Poller with defaults filled in.
@@ -93,6 +99,9 @@ func NewPoller(o PollerOptions) *Poller {
 	if o.PageSize <= 0 {
 		o.PageSize = 50
 	}
+	if o.SkimPageSize <= 0 {
+		o.SkimPageSize = 100
+	}
 	if o.Overlap <= 0 {
 		o.Overlap = 10 * time.Minute
 	}
@@ -108,16 +117,19 @@ func NewPoller(o PollerOptions) *Poller {
 	if o.Sleep == nil {
 		o.Sleep = wait.Sleep
 	}
-	return &Poller{o: o}
+	return &Poller{o: o, checkpointEvery: 100}
 }
 
 // PageReport is what one page's poll did.
 type PageReport struct {
 	PageID        string
 	Name          string
-	Conversations int // conversations that changed since the last poll
+	Conversations int // conversations read: changed since the last poll, or retried
 	Messages      int // messages read from Graph
 	Err           error
+	// Skipped: the page was not polled on purpose (it needs sign-in, or
+	// has no token); Err says why. It does not hold back LastFullPoll.
+	Skipped bool
 }
 
 // Report is what a poll did, page by page.
@@ -160,7 +172,10 @@ func (p *Poller) Poll(ctx context.Context, pageIDs ...string) (rep Report, err e
 	for i, pg := range pages {
 		run.startPage(i+1, pg)
 		pr := p.pollPage(ctx, run, pg, rep.Started)
-		if pr.Err != nil {
+		switch {
+		case pr.Skipped:
+			p.o.Logger.Info("page not polled", "page", pg.ID, "reason", pr.Err)
+		case pr.Err != nil:
 			allOK = false
 			p.o.Logger.Warn("poll page failed", "page", pg.ID, "err", pr.Err)
 		}
