@@ -18,8 +18,8 @@ import (
 type Graph interface {
 	Page(ctx context.Context, pageID, token string) (facebook.Page, error)
 	WalkConversations(pageID, token string, q facebook.ConversationQuery) *facebook.ConversationWalk
-	Conversation(ctx context.Context, conversationID, token string) (facebook.Conversation, error)
-	MessagePages(conversationID, token string, pageSize int) *facebook.Pages[facebook.Message]
+	Conversation(ctx context.Context, conversationID, token string, q facebook.ConversationQuery) (facebook.Conversation, error)
+	MoreMessages(c facebook.Conversation, token string, pageSize int) *facebook.Pages[facebook.Message]
 }
 
 // Tokens reads page tokens from wherever they are kept (the keychain).
@@ -53,11 +53,17 @@ type PollerOptions struct {
 	// once (default 4): enough to hide latency, few enough to stay far
 	// from Meta's per-page rate limits.
 	Concurrency int
-	// PageSize is the Graph `limit` per request (default 50).
+	// PageSize is the Graph `limit` per request (default 50): conversations
+	// per list call, messages per call of a conversation's own.
 	PageSize int
 	// SkimPageSize is the `limit` of the conversation pages a resumed walk
 	// passes over, which carry only ids and times (default 100).
 	SkimPageSize int
+	// NestedMessages is how many of each conversation's newest messages
+	// the list call carries (default 10, chosen by measurement: see
+	// docs/benchmarks.md). Only a conversation with more to read than that
+	// costs calls of its own. Negative: none nested.
+	NestedMessages int
 	// Overlap is how far before the last successful poll an incremental
 	// poll looks again (default 10 min), covering clock skew between Meta
 	// and this machine. Re-reading is harmless: writes are idempotent.
@@ -101,6 +107,12 @@ func NewPoller(o PollerOptions) *Poller {
 	}
 	if o.SkimPageSize <= 0 {
 		o.SkimPageSize = 100
+	}
+	switch {
+	case o.NestedMessages == 0:
+		o.NestedMessages = 10
+	case o.NestedMessages < 0:
+		o.NestedMessages = 0
 	}
 	if o.Overlap <= 0 {
 		o.Overlap = 10 * time.Minute

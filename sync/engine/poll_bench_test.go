@@ -3,8 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,10 +19,10 @@ import (
 // answers every call after a fixed latency, into a real bbolt file. Each
 // conversation has 3 to 8 messages, and one in a hundred has 60. They
 // report wall time, Graph calls by endpoint, the floors the issues name,
-// and the process's CPU per stored message (the fake's JSON included: an
-// upper bound for the app's own).
+// the bytes a list call returns, and the process's CPU per stored message
+// (the fake's JSON included: an upper bound for the app's own).
 //
-//	go test ./sync/engine -run '^$' -bench 'FirstSync|ResumedSync' -benchtime 1x
+//	go test ./sync/engine -run '^$' -bench 'FirstSync|ResumedSync|NestedSize' -benchtime 1x
 
 const benchConcurrency = 4
 
@@ -31,10 +34,31 @@ func BenchmarkFirstSync(b *testing.B) {
 		b.Run(fmt.Sprintf("convs=%d/latency=%s", c.convs, c.latency), func(b *testing.B) {
 			for range b.N {
 				f, counts := benchPage(b, c.convs, c.latency)
-				r := benchPoll(b, f, context.Background(), nil)
+				r := benchPoll(b, f, context.Background(), nil, nil)
 				r.report(b, c.latency, counts)
 			}
 		})
+	}
+}
+
+// BenchmarkNestedSize is the first sync of 2,000 conversations with the
+// list call nesting none, 5, 10 or 25 messages per conversation, and 25
+// or 50 conversations per list call: what the defaults were chosen by.
+func BenchmarkNestedSize(b *testing.B) {
+	for _, latency := range []time.Duration{20 * time.Millisecond, 100 * time.Millisecond} {
+		for _, limit := range []int{25, 50} {
+			for _, nested := range []int{-1, 5, 10, 25} {
+				b.Run(fmt.Sprintf("latency=%s/limit=%d/nested=%d", latency, limit, max(nested, 0)), func(b *testing.B) {
+					for range b.N {
+						f, counts := benchPage(b, 2000, latency)
+						r := benchPoll(b, f, context.Background(), nil, func(o *PollerOptions) {
+							o.PageSize, o.NestedMessages = limit, nested
+						})
+						r.report(b, latency, counts)
+					}
+				})
+			}
+		}
 	}
 }
 
@@ -51,11 +75,11 @@ func BenchmarkResumedSync(b *testing.B) {
 				if e.Kind == PollProgress && e.Progress.Conversations >= convs/2 {
 					cancel()
 				}
-			})
+			}, nil)
 			cancel()
 			b.ReportMetric(first.wall.Seconds(), "interrupted-wall-s")
 			b.ReportMetric(float64(first.calls), "interrupted-calls")
-			r := benchPoll(b, f, context.Background(), nil)
+			r := benchPoll(b, f, context.Background(), nil, nil)
 			r.report(b, latency, counts)
 		}
 	})
@@ -90,20 +114,29 @@ func benchPage(b *testing.B, n int, latency time.Duration) (*fixture, []int) {
 type benchRun struct {
 	wall, cpu          time.Duration
 	calls, list, msgs  int
+	listBytes          int64
 	stored             int
 	concurrency, limit int
+	nested, msgLimit   int
 }
 
-// benchPoll runs one poll of page 100 with the real clock.
-func benchPoll(b *testing.B, f *fixture, ctx context.Context, notify func(Event)) benchRun {
+// benchPoll runs one poll of page 100 with the real clock; adjust, when
+// set, changes the Poller's options.
+func benchPoll(b *testing.B, f *fixture, ctx context.Context, notify func(Event), adjust func(*PollerOptions)) benchRun {
 	b.Helper()
-	graph := facebook.NewClient(facebook.Options{BaseURL: f.fb.URL, HTTPClient: f.fb.Client(), AppSecret: testAppSecret})
-	p := NewPoller(PollerOptions{Store: f.st, Graph: graph, Tokens: f.tokens, Notify: notify, Concurrency: benchConcurrency})
+	counter := &countingTransport{next: f.fb.Client().Transport}
+	graph := facebook.NewClient(facebook.Options{BaseURL: f.fb.URL, HTTPClient: &http.Client{Transport: counter}, AppSecret: testAppSecret})
+	o := PollerOptions{Store: f.st, Graph: graph, Tokens: f.tokens, Notify: notify, Concurrency: benchConcurrency}
+	if adjust != nil {
+		adjust(&o)
+	}
+	p := NewPoller(o)
 	before := len(f.fb.Requests())
 	statsBefore := f.stats(b)
 	cpu, start := processCPU(), time.Now()
 	rep, err := p.Poll(ctx, "100")
-	r := benchRun{wall: time.Since(start), cpu: processCPU() - cpu, concurrency: p.o.Concurrency, limit: p.o.PageSize}
+	r := benchRun{wall: time.Since(start), cpu: processCPU() - cpu, concurrency: p.o.Concurrency,
+		limit: p.o.PageSize, nested: p.o.NestedMessages, msgLimit: p.o.PageSize}
 	if err != nil && ctx.Err() == nil {
 		b.Fatal(err)
 	}
@@ -119,17 +152,31 @@ func benchPoll(b *testing.B, f *fixture, ctx context.Context, notify func(Event)
 			r.msgs++
 		}
 	}
+	r.listBytes = counter.bytes("/conversations")
 	r.stored = f.stats(b).Messages - statsBefore.Messages
 	return r
 }
 
-// report writes the run's figures. floor is the issue's: calls made x
-// latency / concurrency. serial-floor is the least time the calls that
-// cannot overlap take: the list pages, one after another.
+// report writes the run's figures:
+//
+//   - floor-s, issue 8's floor: the calls made x latency / concurrency;
+//   - least-calls, issue 13's: the list pages, plus for each conversation
+//     longer than the nested page the calls for the rest of it, plus the
+//     page's details; wall/least compares the wall time with that many
+//     calls one after another;
+//   - wall/list-floor compares it with the calls that cannot overlap at
+//     all: the page's details, then the list pages, each of which needs
+//     the previous one's cursor.
 func (r benchRun) report(b *testing.B, latency time.Duration, counts []int) {
 	listPages := (len(counts) + r.limit - 1) / r.limit
+	least := 1 + listPages
+	for _, n := range counts {
+		if rest := n - r.nested; rest > 0 || r.nested == 0 {
+			least += max(1, (rest+r.msgLimit-1)/r.msgLimit)
+		}
+	}
 	floor := time.Duration(r.calls) * latency / time.Duration(r.concurrency)
-	serial := time.Duration(listPages) * latency
+	leastTime := time.Duration(least) * latency
 	b.ReportMetric(r.wall.Seconds(), "wall-s")
 	b.ReportMetric(float64(r.calls), "calls")
 	b.ReportMetric(float64(r.list), "list-calls")
@@ -137,9 +184,56 @@ func (r benchRun) report(b *testing.B, latency time.Duration, counts []int) {
 	b.ReportMetric(float64(r.calls-r.list-r.msgs), "other-calls")
 	b.ReportMetric(floor.Seconds(), "floor-s")
 	b.ReportMetric(r.wall.Seconds()/floor.Seconds(), "wall/floor")
-	b.ReportMetric(serial.Seconds(), "serial-floor-s")
+	b.ReportMetric(float64(least), "least-calls")
+	b.ReportMetric(float64(r.calls)/float64(least), "calls/least")
+	b.ReportMetric(r.wall.Seconds()/leastTime.Seconds(), "wall/least")
+	b.ReportMetric(r.wall.Seconds()/(time.Duration(1+listPages)*latency).Seconds(), "wall/list-floor")
+	if r.list > 0 {
+		b.ReportMetric(float64(r.listBytes)/float64(r.list)/1024, "KiB/list-call")
+	}
 	b.ReportMetric(float64(r.stored), "stored")
 	if r.stored > 0 {
 		b.ReportMetric(float64(r.cpu.Microseconds())/float64(r.stored), "cpu-µs/msg")
 	}
+}
+
+// countingTransport counts response bytes by request path suffix.
+type countingTransport struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	by   map[string]int64 // by last path element
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	key := req.URL.Path[strings.LastIndexByte(req.URL.Path, '/'):]
+	resp.Body = &countingBody{ReadCloser: resp.Body, add: func(n int) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.by == nil {
+			c.by = map[string]int64{}
+		}
+		c.by[key] += int64(n)
+	}}
+	return resp, nil
+}
+
+func (c *countingTransport) bytes(suffix string) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.by[suffix]
+}
+
+type countingBody struct {
+	io.ReadCloser
+	add func(int)
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.add(n)
+	return n, err
 }

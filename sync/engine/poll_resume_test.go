@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
@@ -160,6 +162,11 @@ func TestFirstSyncResumesWhereItStopped(t *testing.T) {
 func TestFailedConversationIsRetriedOnItsOwn(t *testing.T) {
 	f := newFixture(t)
 	psids := bigPage(t, f, 30)
+	// Longer than the nested page: it takes calls of its own, and the
+	// first of them fails.
+	for i := range 15 {
+		f.fb.AddMessage("100", psids[12], "", facebooktest.FakeMessage{ID: fmt.Sprintf("m_12_old%d", i), Text: "earlier", At: t0.Add(-48 * time.Hour).Add(time.Duration(i) * time.Minute)})
+	}
 	broken := facebooktest.ConversationID("100", psids[12])
 	f.fb.FailNext("/"+broken+"/messages", 0, 2, 0, nil)
 
@@ -185,7 +192,7 @@ func TestFailedConversationIsRetriedOnItsOwn(t *testing.T) {
 	if err := rep.Err(); err != nil {
 		t.Fatalf("second poll: %v", err)
 	}
-	if got := storedMIDs(t, f, "m_12_a", "m_12_b"); !got[0] || !got[1] {
+	if got := storedMIDs(t, f, "m_12_a", "m_12_b", "m_12_old0"); !got[0] || !got[1] || !got[2] {
 		t.Errorf("the retried conversation's messages stored: %v", got)
 	}
 	var node bool
@@ -239,22 +246,24 @@ func TestSkippedPagesDoNotHoldBackTheFullPoll(t *testing.T) {
 	}
 }
 
-// TestThrottleDuringWalkResumesTheSamePage: a rate limit on the list in the
-// middle of a walk, short enough to sit out, is waited for once, and the
-// walk goes on from the same list page rather than from the newest.
+// TestThrottleDuringWalkResumesTheSamePage: a rate limit on the list in
+// the middle of a walk, short enough to sit out, is waited for once, and
+// the walk goes on from the same list page rather than from the newest.
 func TestThrottleDuringWalkResumesTheSamePage(t *testing.T) {
 	f := newFixture(t)
 	bigPage(t, f, 45)
-	var once sync.Once
-	f.poller.o.Notify = func(e Event) {
-		if e.Kind == MessageStored && e.MessageID == "m_20_a" {
-			once.Do(func() {
-				f.fb.FailNext("/100/conversations", 0, 80001, 0, map[string]string{"X-Business-Use-Case-Usage": facebooktest.BusinessUsage{
-					BusinessID: "100", Type: "pages", Usage: facebooktest.Usage{CallCount: 100}, RegainAccess: 2 * time.Minute,
-				}.JSON()})
-			})
+	// The third list call is answered with a throttle.
+	throttle := func(r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/conversations") && r.URL.Query().Has("after") && f.requests("/100/conversations") == 2 {
+			f.fb.FailNext("/100/conversations", 0, 80001, 0, map[string]string{"X-Business-Use-Case-Usage": facebooktest.BusinessUsage{
+				BusinessID: "100", Type: "pages", Usage: facebooktest.Usage{CallCount: 100}, RegainAccess: 2 * time.Minute,
+			}.JSON()})
 		}
 	}
+	f.poller = f.newPoller(func(o *PollerOptions) {
+		o.Graph = facebook.NewClient(facebook.Options{BaseURL: f.fb.URL, AppSecret: testAppSecret, Now: f.clock.Now,
+			HTTPClient: &http.Client{Transport: beforeSend{throttle, f.fb.Client().Transport}}})
+	})
 	rep := f.poll(t, "100")
 	if err := rep.Err(); err != nil {
 		t.Fatal(err)
@@ -262,11 +271,27 @@ func TestThrottleDuringWalkResumesTheSamePage(t *testing.T) {
 	if s := f.clock.Sleeps(); len(s) != 1 || s[0] != 2*time.Minute {
 		t.Errorf("slept %v, want one pause of 2m", s)
 	}
-	full, _ := listRequests(f, 0)
-	if want := 5 + 1; full != want {
-		t.Errorf("%d list requests, want %d: five pages and one retried", full, want)
+	var afters []string
+	for _, r := range f.fb.Requests() {
+		if strings.HasSuffix(r.Path, "/conversations") {
+			afters = append(afters, r.Query.Get("after"))
+		}
+	}
+	if len(afters) != 6 || afters[2] == "" || afters[3] != afters[2] {
+		t.Errorf("list calls after %q, want five pages and the third asked twice", afters)
 	}
 	if got := f.stats(t).Conversations; got != 45 {
 		t.Errorf("%d conversations stored, want 45", got)
 	}
+}
+
+// beforeSend calls hook with each request before sending it.
+type beforeSend struct {
+	hook func(*http.Request)
+	next http.RoundTripper
+}
+
+func (b beforeSend) RoundTrip(r *http.Request) (*http.Response, error) {
+	b.hook(r)
+	return b.next.RoundTrip(r)
 }

@@ -13,18 +13,19 @@ import (
 // fetchConversation reads one conversation's messages, newest first, back
 // to since (zero: all), and stores them with the conversation in one
 // transaction: a conversation is stored whole or not at all, so a walk
-// cut short never leaves a gap in one. It returns how many messages it
+// cut short never leaves a gap in one. The newest messages came nested in
+// the list call; only when they do not reach back to since does it page
+// further, from the nested page's next. It returns how many messages it
 // read.
+//
+// It stops at since, not at the first message already stored: a webhook
+// may have stored the newest message of a conversation whose older ones
+// the app never saw (it was off), and stopping there would leave them out.
 func (p *Poller) fetchConversation(ctx context.Context, run *pollRun, pageID, token string, c facebook.Conversation, since time.Time) (int, error) {
-	customer, ok := customerOf(pageID, c.Participants)
-	if !ok {
-		p.o.Logger.Warn("conversation without a customer participant; skipped", "page", pageID, "conversation", c.ID)
-		return 0, nil
-	}
-	var msgs []store.Message
-	pages := p.o.Graph.MessagePages(c.ID, token, p.o.PageSize)
+	msgs, complete := nestedMessages(c, since)
+	pages := p.o.Graph.MoreMessages(c, token, p.o.PageSize)
 more:
-	for pages.More() {
+	for !complete && pages.More() {
 		var batch []facebook.Message
 		err := p.withRetry(ctx, run, pageID, func() error {
 			var err error
@@ -38,25 +39,59 @@ more:
 			if !since.IsZero() && m.CreatedTime.Before(since) {
 				break more
 			}
-			msgs = append(msgs, graphMessage(pageID, customer.ID, m))
+			msgs = append(msgs, m)
 		}
 	}
-	ch := store.Changes{
-		Conversations: []store.Conversation{{
+	c.Messages = msgs
+	return p.storeNested(ctx, run, pageID, []facebook.Conversation{c}, since)
+}
+
+// nestedMessages returns the conversation's nested messages back to since
+// and whether they are all there is to read.
+func nestedMessages(c facebook.Conversation, since time.Time) ([]facebook.Message, bool) {
+	for i, m := range c.Messages {
+		if !since.IsZero() && m.CreatedTime.Before(since) {
+			return c.Messages[:i], true
+		}
+	}
+	return c.Messages, !c.HasMoreMessages()
+}
+
+// storeNested stores conversations with their Messages back to since in
+// one transaction, and announces what it stored. It returns how many
+// messages that was.
+func (p *Poller) storeNested(ctx context.Context, run *pollRun, pageID string, convs []facebook.Conversation, since time.Time) (int, error) {
+	var (
+		ch    store.Changes
+		psids []string
+	)
+	for _, c := range convs {
+		customer, ok := customerOf(pageID, c.Participants)
+		if !ok {
+			p.o.Logger.Warn("conversation without a customer participant; skipped", "page", pageID, "conversation", c.ID)
+			continue
+		}
+		ch.Conversations = append(ch.Conversations, store.Conversation{
 			PageID: pageID, PSID: customer.ID, ID: c.ID, CustomerName: customer.Name,
 			UpdatedAt: c.UpdatedTime, Snippet: c.Snippet,
 			MessageCount: c.MessageCount, UnreadCount: c.UnreadCount,
-		}},
-		Messages: msgs,
+		})
+		msgs, _ := nestedMessages(c, since)
+		for _, m := range msgs {
+			ch.Messages = append(ch.Messages, graphMessage(pageID, customer.ID, m))
+		}
+		psids = append(psids, customer.ID)
 	}
 	applied, err := p.o.Store.Apply(ctx, ch)
 	if err != nil {
 		return 0, err
 	}
 	run.stored(applied)
-	run.notify(Event{Kind: ConversationChanged, PageID: pageID, PSID: customer.ID})
-	run.fetched(1, len(msgs))
-	return len(msgs), nil
+	for _, psid := range psids {
+		run.notify(Event{Kind: ConversationChanged, PageID: pageID, PSID: psid})
+	}
+	run.fetched(len(convs), len(ch.Messages))
+	return len(ch.Messages), nil
 }
 
 // retryFailed reads again, one by one, the conversations that failed on
@@ -97,7 +132,7 @@ func (w *pageWalk) retryOne(ctx context.Context, r store.SyncRetry) (int, error)
 	var c facebook.Conversation
 	err := w.p.withRetry(ctx, w.run, w.pageID, func() error {
 		var err error
-		c, err = w.p.o.Graph.Conversation(ctx, r.ConversationID, w.token)
+		c, err = w.p.o.Graph.Conversation(ctx, r.ConversationID, w.token, w.p.query())
 		return err
 	})
 	if err != nil {

@@ -38,9 +38,14 @@ type pageWalk struct {
 	state  store.SyncState
 }
 
+// walkJob is one conversation that needs calls of its own, or a list
+// page's conversations whose nested messages were all there was to read,
+// stored together in one transaction: one fsync for the page, not one per
+// conversation.
 type walkJob struct {
-	seq  int
-	conv facebook.Conversation
+	seqs  []int
+	convs []facebook.Conversation
+	batch bool
 }
 
 // walk reads the conversations the plan names and returns nil once it
@@ -69,12 +74,19 @@ func (w *pageWalk) walk(ctx context.Context) error {
 	return context.Cause(ctx) // a worker's fatal error, or the caller's end
 }
 
-// list walks the conversation list, newest first, and hands each
-// conversation to read to a worker as soon as its page arrives.
+// list walks the conversation list, newest first, and hands the
+// conversations to read to the workers as soon as their page arrives.
 func (w *pageWalk) list(ctx context.Context, jobs chan<- walkJob) error {
-	walk := w.p.o.Graph.WalkConversations(w.pageID, w.token, facebook.ConversationQuery{
-		PageSize: w.p.o.PageSize, SkimSize: w.p.o.SkimPageSize,
-	})
+	walk := w.p.o.Graph.WalkConversations(w.pageID, w.token, w.p.query())
+	since := w.plan.messagesSince()
+	send := func(j walkJob) bool {
+		select {
+		case jobs <- j:
+			return true
+		case <-ctx.Done():
+			return false // the cause is the walk's error
+		}
+	}
 	// unskimmed: the walk went back to full pages to find the first
 	// conversation to read in a skimmed page; it stays there until it has.
 	unskimmed := false
@@ -88,36 +100,47 @@ func (w *pageWalk) list(ctx context.Context, jobs chan<- walkJob) error {
 		if err != nil {
 			return fmt.Errorf("list conversations: %w", err)
 		}
-		skimmed, allSkipped := walk.Skimming(), true
+		skimmed, allSkipped, end, unskim := walk.Skimming(), true, false, false
+		batch := walkJob{batch: true}
 	page:
 		for _, c := range convs {
 			r := w.plan.region(c.UpdatedTime)
 			switch {
 			case r == regionEnd:
-				return nil
+				end = true
+				break page
 			case r == regionSkip:
 				w.front.add(c.UpdatedTime, r)
 				continue
 			case skimmed:
-				walk.Unskim()
-				unskimmed = true
+				unskim = true
 				break page
 			}
 			allSkipped, unskimmed = false, false
-			select {
-			case jobs <- walkJob{seq: w.front.add(c.UpdatedTime, r), conv: c}:
-			case <-ctx.Done():
-				return nil // the cause is the walk's error
+			seq := w.front.add(c.UpdatedTime, r)
+			if _, complete := nestedMessages(c, since); complete {
+				batch.seqs, batch.convs = append(batch.seqs, seq), append(batch.convs, c)
+			} else if !send(walkJob{seqs: []int{seq}, convs: []facebook.Conversation{c}}) {
+				return nil
 			}
 		}
-		if !skimmed && allSkipped && !unskimmed && len(convs) > 0 {
+		if len(batch.seqs) > 0 && !send(batch) {
+			return nil
+		}
+		switch {
+		case end:
+			return nil
+		case unskim:
+			walk.Unskim()
+			unskimmed = true
+		case !skimmed && allSkipped && !unskimmed && len(convs) > 0:
 			walk.Skim()
 		}
 	}
 	return nil
 }
 
-// work reads one conversation. A failure of that conversation alone
+// work stores a job's conversations. A failure of one conversation alone
 // leaves it to a retry of its own and the walk goes on; anything else
 // (a rate limit the poll does not sit out, a dead token, the network,
 // the store, the end of ctx) stops the walk where it is.
@@ -125,18 +148,31 @@ func (w *pageWalk) work(ctx context.Context, stop context.CancelCauseFunc, j wal
 	if ctx.Err() != nil {
 		return // not done: the checkpoint stays before it
 	}
-	n, err := w.p.fetchConversation(ctx, w.run, w.pageID, w.token, j.conv, w.plan.messagesSince())
-	if err != nil && !w.isolate(j.conv.ID, err) {
-		stop(fmt.Errorf("conversation %s: %w", j.conv.ID, err))
+	since := w.plan.messagesSince()
+	var (
+		n   int
+		err error
+	)
+	if j.batch {
+		n, err = w.p.storeNested(ctx, w.run, w.pageID, j.convs, since)
+	} else {
+		n, err = w.p.fetchConversation(ctx, w.run, w.pageID, w.token, j.convs[0], since)
+	}
+	if err != nil && (j.batch || !w.isolate(j.convs[0].ID, err)) {
+		stop(fmt.Errorf("conversation %s: %w", j.convs[0].ID, err))
 		return
 	}
 	if err == nil {
 		w.mu.Lock()
-		w.convs++
+		w.convs += len(j.convs)
 		w.msgs += n
 		w.mu.Unlock()
 	}
-	w.save(w.front.done(j.seq))
+	low := 0
+	for _, seq := range j.seqs {
+		low = w.front.done(seq)
+	}
+	w.save(low)
 }
 
 // isolate records a failure that is the conversation's own (Graph refused
@@ -202,4 +238,9 @@ func (w *pageWalk) finalState(finished bool) store.SyncState {
 		st.Checkpoint = nil
 	}
 	return st
+}
+
+// query is how the poll reads conversations.
+func (p *Poller) query() facebook.ConversationQuery {
+	return facebook.ConversationQuery{PageSize: p.o.PageSize, SkimSize: p.o.SkimPageSize, Messages: p.o.NestedMessages}
 }

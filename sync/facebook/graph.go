@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"maps"
 	"net/http"
@@ -46,6 +47,18 @@ type ConversationQuery struct {
 	// SkimSize is the limit of a skimmed page, which carries only each
 	// conversation's id and updated_time and so can be larger (0: PageSize).
 	SkimSize int
+	// Messages, when positive, nests each conversation's newest Messages
+	// messages in the list call (messages.limit(N){...}), so that most
+	// conversations need no call of their own.
+	Messages int
+}
+
+// fields is the fields parameter of a conversation read in full.
+func (q ConversationQuery) fields() string {
+	if q.Messages <= 0 {
+		return conversationFields
+	}
+	return fmt.Sprintf("%s,messages.limit(%d){%s}", conversationFields, q.Messages, messageFields)
 }
 
 // ConversationWalk walks a Page's Messenger conversations, most recently
@@ -61,7 +74,7 @@ type ConversationWalk struct {
 
 // WalkConversations starts a walk; nothing is read before the first Next.
 func (c *Client) WalkConversations(pageID, token string, q ConversationQuery) *ConversationWalk {
-	full := url.Values{"fields": {conversationFields}}
+	full := url.Values{"fields": {q.fields()}}
 	setLimit(full, q.PageSize)
 	skim := url.Values{"fields": {"id,updated_time"}}
 	setLimit(skim, cmp.Or(q.SkimSize, q.PageSize))
@@ -104,10 +117,10 @@ func (w *ConversationWalk) Unskim() {
 }
 
 // Conversation reads one conversation by its id, with the fields a walk
-// reads: for a conversation that failed during a walk and is read again
-// on its own.
-func (c *Client) Conversation(ctx context.Context, conversationID, token string) (Conversation, error) {
-	u, err := c.endpoint(url.Values{"fields": {conversationFields}}, conversationID)
+// reads (q's Messages; its page sizes do not apply): for a conversation
+// that failed during a walk and is read again on its own.
+func (c *Client) Conversation(ctx context.Context, conversationID, token string, q ConversationQuery) (Conversation, error) {
+	u, err := c.endpoint(url.Values{"fields": {q.fields()}}, conversationID)
 	if err != nil {
 		return Conversation{}, err
 	}
@@ -133,6 +146,27 @@ func (c *Client) MessagePages(conversationID, token string, pageSize int) *Pages
 	q := url.Values{"fields": {messageFields}}
 	setLimit(q, pageSize)
 	u, err := c.endpoint(q, conversationID, "messages")
+	return newPages(c, u, err, token, wireMessage.message)
+}
+
+// MoreMessages walks the messages of conv that conv.Messages does not
+// carry, newest first: from the nested page's paging.next when conv was
+// read with nested messages (an empty walk when that page held them all),
+// else the whole /{conversation-id}/messages edge. pageSize sets limit
+// (0: the nested page's, or Meta's default).
+func (c *Client) MoreMessages(conv Conversation, token string, pageSize int) *Pages[Message] {
+	if !conv.nested {
+		return c.MessagePages(conv.ID, token, pageSize)
+	}
+	if conv.messagesNext == "" {
+		return newPages[wireMessage](c, nil, nil, token, wireMessage.message)
+	}
+	u, err := c.nextURL(conv.messagesNext)
+	if err == nil && pageSize > 0 {
+		q := u.Query()
+		setLimit(q, pageSize)
+		u.RawQuery = q.Encode()
+	}
 	return newPages(c, u, err, token, wireMessage.message)
 }
 

@@ -3,6 +3,8 @@ package facebook_test
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +102,7 @@ func TestConversationWalkRetriesTheSamePage(t *testing.T) {
 func TestConversationByID(t *testing.T) {
 	fake, c, _ := setup(t, 3)
 	id := facebooktest.ConversationID(pageID, "psid1")
-	conv, err := c.Conversation(t.Context(), id, pageToken)
+	conv, err := c.Conversation(t.Context(), id, pageToken, facebook.ConversationQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +112,102 @@ func TestConversationByID(t *testing.T) {
 	if r := fake.Requests()[0]; r.Path != "/v25.0/"+id || r.TokenIn != "header" {
 		t.Errorf("request %+v", r)
 	}
-	if _, err := c.Conversation(t.Context(), "t_missing", pageToken); err == nil {
+	if _, err := c.Conversation(t.Context(), "t_missing", pageToken, facebook.ConversationQuery{}); err == nil {
 		t.Error("a missing conversation read without error")
+	}
+}
+
+// TestNestedMessages: a walk that asks for nested messages gets each
+// conversation's newest ones with it; MoreMessages pages on from the
+// nested page's next (token in the header, never in a URL or in the
+// Conversation value), and is empty when the nested page held them all.
+func TestNestedMessages(t *testing.T) {
+	fake, c, _ := setup(t, 1) // psid0: one message
+	for i := range 7 {
+		fake.AddMessage(pageID, "long", "Long", facebooktest.FakeMessage{ID: fmt.Sprintf("m_l%d", i), Text: fmt.Sprint(i), At: t0.Add(time.Hour + time.Duration(i)*time.Minute)})
+	}
+	w := c.WalkConversations(pageID, pageToken, facebook.ConversationQuery{PageSize: 5, Messages: 3})
+	convs, err := w.Next(t.Context())
+	if err != nil || len(convs) != 2 {
+		t.Fatalf("%d conversations, %v", len(convs), err)
+	}
+	if f := fake.Requests()[0].Query.Get("fields"); !strings.HasSuffix(f, ",messages.limit(3){id,created_time,from,to,message,attachments}") {
+		t.Errorf("fields %q, want the nested messages", f)
+	}
+	long, short := convs[0], convs[1]
+	var ids []string
+	for _, m := range long.Messages {
+		ids = append(ids, m.ID)
+	}
+	if strings.Join(ids, " ") != "m_l6 m_l5 m_l4" || long.Messages[0].From.ID != "long" || !long.HasMoreMessages() {
+		t.Errorf("nested %v (more %v), want the newest three and more", ids, long.HasMoreMessages())
+	}
+	if printed := fmt.Sprintf("%+v %#v", long, long); strings.Contains(printed, pageToken) {
+		t.Errorf("a Conversation holds the token: %s", printed)
+	}
+	if len(short.Messages) != 1 || short.HasMoreMessages() {
+		t.Errorf("short conversation %+v, want its one message and nothing more", short)
+	}
+	if more := c.MoreMessages(short, pageToken, 10); more.More() {
+		t.Error("MoreMessages of a conversation the nested page covered has a page to read")
+	}
+
+	before := len(fake.Requests())
+	more := c.MoreMessages(long, pageToken, 2)
+	var rest []string
+	for more.More() {
+		msgs, err := more.Next(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			rest = append(rest, m.ID)
+		}
+	}
+	if got := strings.Join(rest, " "); got != "m_l3 m_l2 m_l1 m_l0" {
+		t.Errorf("messages after the nested page %q", got)
+	}
+	for _, r := range fake.Requests()[before:] {
+		if r.Path != "/v25.0/"+long.ID+"/messages" || r.TokenIn != "header" || r.Query.Has("access_token") || r.Query.Get("limit") != "2" {
+			t.Errorf("request %+v: want the messages edge, limit 2, token in the header only", r)
+		}
+	}
+
+	// Without nested messages, MoreMessages is the whole edge.
+	plain, err := c.Conversation(t.Context(), long.ID, pageToken, facebook.ConversationQuery{})
+	if err != nil || plain.Messages != nil || !plain.HasMoreMessages() {
+		t.Fatalf("conversation without nested messages %+v, %v", plain, err)
+	}
+	all, err := collect(t, func(yield func(facebook.Message, error) bool) {
+		for p := c.MoreMessages(plain, pageToken, 0); p.More(); {
+			msgs, err := p.Next(t.Context())
+			for _, m := range msgs {
+				yield(m, nil)
+			}
+			if err != nil {
+				yield(facebook.Message{}, err)
+				return
+			}
+		}
+	})
+	if err != nil || len(all) != 7 {
+		t.Errorf("%d messages of the plain conversation, %v; want 7", len(all), err)
+	}
+}
+
+// TestNestedNextOffTheGraphHostIsRefused: a nested paging.next that points
+// elsewhere is not followed, so the token is never sent there.
+func TestNestedNextOffTheGraphHostIsRefused(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"id":"t_1","messages":{"data":[{"id":"m_1"}],"paging":{"next":"https://evil.example/t_1/messages?access_token=x&after=a"}}}`)
+	}))
+	t.Cleanup(srv.Close)
+	c := facebook.NewClient(facebook.Options{BaseURL: srv.URL})
+	conv, err := c.Conversation(t.Context(), "t_1", pageToken, facebook.ConversationQuery{Messages: 1})
+	if err != nil || !conv.HasMoreMessages() {
+		t.Fatalf("%+v, %v", conv, err)
+	}
+	if _, err := c.MoreMessages(conv, pageToken, 0).Next(t.Context()); err == nil || !strings.Contains(err.Error(), "not the Graph host") {
+		t.Errorf("err %v, want the link refused", err)
 	}
 }

@@ -162,7 +162,7 @@ func (s *Server) conversationRoute(r *http.Request, token string, c *conversatio
 		if gerr != nil {
 			return nil, gerr
 		}
-		return pick(s.conversationObject(c), fields), nil
+		return s.conversationWithFields(r, token, c, fields)
 	case "messages":
 		return s.listMessages(r, token, c)
 	}
@@ -189,9 +189,32 @@ func (s *Server) listConversations(r *http.Request, token string, p *page) (any,
 	for i, c := range convs {
 		keys[i] = c.id
 	}
-	return s.paginate(r, token, keys, func(i int) map[string]any {
-		return pick(s.conversationObject(convs[i]), fields)
+	var nestErr *graphError
+	out, gerr := s.paginate(r, token, keys, func(i int) map[string]any {
+		obj, gerr := s.conversationWithFields(r, token, convs[i], fields)
+		if gerr != nil {
+			nestErr = gerr
+		}
+		return obj
 	})
+	if nestErr != nil {
+		return nil, nestErr
+	}
+	return out, gerr
+}
+
+// conversationWithFields renders a conversation with the requested
+// fields, its messages nested when asked for.
+func (s *Server) conversationWithFields(r *http.Request, token string, c *conversation, fields []string) (map[string]any, *graphError) {
+	obj := pick(s.conversationObject(c), fields)
+	if spec, ok := nestedMessages(r); ok {
+		edge, gerr := s.messagesEdge(r, token, c, spec)
+		if gerr != nil {
+			return nil, gerr
+		}
+		obj["messages"] = edge
+	}
+	return obj, nil
 }
 
 // pageConversations lists a Page's conversations as Graph orders them:
