@@ -20,6 +20,7 @@ type Graph interface {
 	WalkConversations(pageID, token string, q facebook.ConversationQuery) *facebook.ConversationWalk
 	Conversation(ctx context.Context, conversationID, token string, q facebook.ConversationQuery) (facebook.Conversation, error)
 	MoreMessages(c facebook.Conversation, token string, pageSize int) *facebook.Pages[facebook.Message]
+	UserProfile(ctx context.Context, psid, token string) (facebook.UserProfile, error)
 }
 
 // Tokens reads page tokens from wherever they are kept (the keychain).

@@ -98,6 +98,9 @@ func (s *Server) answer(r *http.Request, token string, formErr error) (any, *gra
 	if c := s.convs[id]; c != nil && c.pageID == pageID {
 		return s.conversationRoute(r, token, c, edge)
 	}
+	if c := s.customerOf(pageID, id); c != nil {
+		return s.profileRoute(r, c, edge)
+	}
 	e := unsupported(method, id)
 	return nil, &e
 }

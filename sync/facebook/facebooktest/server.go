@@ -36,6 +36,7 @@ type Server struct {
 	latency     time.Duration // SetLatency
 	failures    []failure
 	throttles   map[string]*throttle // by page id (throttle.go)
+	hidden      map[string]bool      // conversation ids whose customer's profile is refused (profile.go)
 	requests    []Request
 	proofSecret string
 	headers     map[string]string // sent on every response

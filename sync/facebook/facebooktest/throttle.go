@@ -170,9 +170,10 @@ func (s *Server) throttled(path, token string) *graphError {
 }
 
 // pageOfPath names the Page a normalized Graph path concerns: the Page
-// itself, the Page owning a conversation, or the token's Page for /me.
-// Any other id (an app, a user, /oauth) is returned as is: no Page of that
-// id is throttled, so the call goes through.
+// itself, the Page owning a conversation, the token's Page for /me and
+// for its customers' profiles. Any other id (an app, a user, /oauth) is
+// returned as is: no Page of that id is throttled, so the call goes
+// through.
 func (s *Server) pageOfPath(path, token string) string {
 	id, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	if id == "me" {
@@ -180,6 +181,9 @@ func (s *Server) pageOfPath(path, token string) string {
 	}
 	if c := s.convs[id]; c != nil {
 		return c.pageID
+	}
+	if pageID := s.tokens[token]; s.customerOf(pageID, id) != nil {
+		return pageID
 	}
 	return id
 }

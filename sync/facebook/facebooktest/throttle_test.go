@@ -250,3 +250,15 @@ func TestBusinessUsageWithoutEstimate(t *testing.T) {
 		t.Errorf("a zero estimate rendered %s, want it sent as 0", zero)
 	}
 }
+
+func TestThrottleCoversTheCustomersProfiles(t *testing.T) {
+	s, _ := newThrottledFake(t)
+	s.Throttle(pageID, 80001, time.Hour)
+	var out map[string]any
+	if resp := get(t, s.URL+"/v25.0/psid0", token, &out); resp.StatusCode != 400 {
+		t.Errorf("a throttled page's customer profile: HTTP %d %v", resp.StatusCode, out)
+	}
+	if resp := get(t, s.URL+"/v25.0/psid-other", "PAGE-TOKEN-2002", &out); resp.StatusCode != http.StatusOK || out["name"] != "Other customer" {
+		t.Errorf("another page's customer profile: HTTP %d %v", resp.StatusCode, out)
+	}
+}
