@@ -52,23 +52,26 @@ func (r *pollRun) started(pages int) {
 // startPage always reports: a new page is news however soon it comes.
 func (r *pollRun) startPage(n int, pg store.Page) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.p.Page, r.p.PageID, r.p.PageName = n, pg.ID, pg.Name
-	r.last = r.now()
-	p := r.p
-	r.mu.Unlock()
-	r.notify(Event{Kind: PollProgress, Progress: p})
+	r.report(r.now())
 }
 
 // endPage reports the page's final counts, and its name as Graph gave it.
 func (r *pollRun) endPage(pr PageReport) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if pr.Name != "" {
 		r.p.PageName = pr.Name
 	}
-	r.last = r.now()
-	p := r.p
-	r.mu.Unlock()
-	r.notify(Event{Kind: PollProgress, Progress: p})
+	r.report(r.now())
+}
+
+// report publishes the progress as of now; r.mu is held, so that reports
+// from several workers go out in the order of their counts.
+func (r *pollRun) report(now time.Time) {
+	r.last = now
+	r.notify(Event{Kind: PollProgress, At: now, Progress: r.p})
 }
 
 // named records the page's name once Graph has told it.
@@ -84,17 +87,11 @@ func (r *pollRun) named(name string) {
 // last report is too recent.
 func (r *pollRun) fetched(conversations, messages int) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.p.Conversations += conversations
 	r.p.Messages += messages
-	now := r.now()
-	due := now.Sub(r.last) >= progressEvery
-	if due {
-		r.last = now
-	}
-	p := r.p
-	r.mu.Unlock()
-	if due {
-		r.notify(Event{Kind: PollProgress, Progress: p})
+	if now := r.now(); now.Sub(r.last) >= progressEvery {
+		r.report(now)
 	}
 }
 
