@@ -54,9 +54,11 @@ type walkJob struct {
 func (w *pageWalk) walk(ctx context.Context) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	// One list page of read-ahead: the next list call goes out while the
-	// workers are still on this page's conversations.
-	jobs := make(chan walkJob, w.p.o.PageSize)
+	// A little read-ahead: the next list call goes out while the workers
+	// are still on this page's conversations, but a slow store does not
+	// let the walk run pages ahead of what is stored (all of that is lost
+	// work when the walk is cut short).
+	jobs := make(chan walkJob, w.p.o.Concurrency)
 	var wg sync.WaitGroup
 	for range w.p.o.Concurrency {
 		wg.Go(func() {
