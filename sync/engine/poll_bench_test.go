@@ -18,7 +18,7 @@ import (
 // The first-sync benchmarks poll one page from the fake Graph API, which
 // answers every call after a fixed latency, into a real bbolt file. Each
 // conversation has 3 to 8 messages, and one in a hundred has 60. They
-// report wall time, Graph calls by endpoint, the floors the issues name,
+// report wall time, Graph calls by endpoint, the floors to compare with,
 // the bytes a list call returns, and the process's CPU per stored message
 // (the fake's JSON included: an upper bound for the app's own).
 //
@@ -159,8 +159,8 @@ func benchPoll(b *testing.B, f *fixture, ctx context.Context, notify func(Event)
 
 // report writes the run's figures:
 //
-//   - floor-s, issue 8's floor: the calls made x latency / concurrency;
-//   - least-calls, issue 13's: the list pages, plus for each conversation
+//   - floor-s: the calls made x latency / concurrency;
+//   - least-calls: the list pages, plus for each conversation
 //     longer than the nested page the calls for the rest of it, plus the
 //     page's details; wall/least compares the wall time with that many
 //     calls one after another;

@@ -119,12 +119,12 @@ func TestPollProgressIsThrottled(t *testing.T) {
 	}
 }
 
-// TestPollThreeThrottledAnswersCostSeconds is the case: a page
-// whose calls Meta refuses three times in a row while saying the block
-// is over (estimated_time_to_regain_access 0) must not keep a sync of
-// three small pages busy for minutes: the poll retries after 2, 4 and
-// 8 seconds, not the 5-minute default, announces each wait at once, and
-// the other pages wait for nothing.
+// TestPollThreeThrottledAnswersCostSeconds: a page whose calls Meta
+// refuses three times in a row while saying the block is over
+// (estimated_time_to_regain_access 0) must not keep a sync of three small
+// pages busy for minutes: the poll retries after 2, 4 and 8 seconds, not
+// the 5-minute default, announces each wait at once, and the other pages
+// wait for nothing.
 func TestPollThreeThrottledAnswersCostSeconds(t *testing.T) {
 	f := newFixture(t)
 	f.fb.SetClock(f.clock.Now)
