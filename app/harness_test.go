@@ -87,10 +87,12 @@ type result struct {
 	stdout, stderr string
 }
 
-// run runs one command line with stdin and waits for it.
+// run runs one command line with stdin and waits for it. Its output
+// buffers are safe for the several goroutines a command may write from
+// (sync's progress printer and its logger share stderr).
 func (h *harness) run(stdin string, args ...string) result {
 	h.t.Helper()
-	var out, errOut bytes.Buffer
+	var out, errOut syncBuffer
 	code := Run(h.t.Context(), Invocation{
 		Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: h.getenv,
 	})

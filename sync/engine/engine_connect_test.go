@@ -55,8 +55,10 @@ func TestEngineConnectAddsThePageAndReassembles(t *testing.T) {
 		return nil
 	}
 	eng, events := f.runEngine(t, func(o *Options) { o.FacebookWebURL, o.Browser = f.fb.URL, browser })
-	await(t, events, "the engine running", func(ev Event) bool { return ev.Kind == StateChanged && eng.State().Running })
+	w := &watcher{events: events}
+	w.await(t, "the engine running", func(ev Event) bool { return ev.Kind == StateChanged && eng.State().Running })
 
+	w.forget()
 	p := &prompter{register: func(uri string) { f.fb.SetApp(appID, testAppSecret, uri) }}
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -71,6 +73,6 @@ func TestEngineConnectAddsThePageAndReassembles(t *testing.T) {
 		t.Errorf("page 100 not in the store: %v", err)
 	}
 	// The engine reassembles with the new page: it stops and runs again.
-	await(t, events, "the engine stopping to reassemble", func(ev Event) bool { return ev.Kind == StateChanged && !eng.State().Running })
-	await(t, events, "the engine running again", func(ev Event) bool { return ev.Kind == StateChanged && eng.State().Running })
+	w.await(t, "the engine stopping to reassemble", func(ev Event) bool { return ev.Kind == StateChanged && !eng.State().Running })
+	w.await(t, "the engine running again", func(ev Event) bool { return ev.Kind == StateChanged && eng.State().Running })
 }

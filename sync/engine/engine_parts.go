@@ -100,10 +100,11 @@ func (e *Engine) assemble(ctx context.Context) (*parts, error) {
 // included, with its own.
 func (e *Engine) forwardPollEvent(ev Event) {
 	switch ev.Kind {
-	case PollStarted, PollFinished:
-		return
-	case PollProgress:
+	case PollStarted, PollProgress, PollFinished:
 		e.setState(func(s *State) { s.Progress = ev.Progress })
+		if ev.Kind != PollProgress {
+			return
+		}
 	}
 	e.publish(ev)
 }
@@ -171,13 +172,14 @@ func (e *Engine) pollAll(ctx context.Context, p *parts, pageIDs ...string) (Poll
 		return rep, ctx.Err()
 	}
 	started := time.Now()
-	e.setState(func(s *State) { s.Polling = true })
+	e.setState(func(s *State) { s.Polling, s.Progress = true, Progress{} })
 	e.publish(Event{Kind: PollStarted})
 	rep, err := e.pollParts(ctx, p, pageIDs)
 	e.logPoll(rep, err)
 	failed := errors.Join(err, rep.Err())
+	var done Progress
 	e.setState(func(s *State) {
-		s.Polling = false
+		s.Polling, done = false, s.Progress
 		if len(pageIDs) == 0 {
 			s.LastPoll, s.LastPollErr = started, ""
 			if failed != nil {
@@ -185,9 +187,7 @@ func (e *Engine) pollAll(ctx context.Context, p *parts, pageIDs ...string) (Poll
 			}
 		}
 	})
-	e.publish(Event{Kind: PollFinished, Err: failed, Progress: Progress{
-		Pages: len(rep.Facebook.Pages), Conversations: rep.conversations(), Messages: rep.messages(),
-	}})
+	e.publish(Event{Kind: PollFinished, Err: failed, Progress: done})
 	return rep, err
 }
 
@@ -210,20 +210,6 @@ func (e *Engine) pollParts(ctx context.Context, p *parts, pageIDs []string) (Pol
 		}
 	}
 	return rep, nil
-}
-
-func (r PollReport) conversations() (n int) {
-	for _, p := range r.Facebook.Pages {
-		n += p.Conversations
-	}
-	return n
-}
-
-func (r PollReport) messages() (n int) {
-	for _, p := range r.Facebook.Pages {
-		n += p.Messages
-	}
-	return n
 }
 
 func (e *Engine) hasPages(ctx context.Context) bool {

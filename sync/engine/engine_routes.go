@@ -10,6 +10,7 @@ import (
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/shopify"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
 // CallbackPath prefixes a sign-in's callback routes on the engine's
@@ -49,10 +50,16 @@ func (e *Engine) webhooks(ctx context.Context, p *parts, background *sync.WaitGr
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	var on Webhooks
 	if p.fbAppSecret != "" && p.fbVerifyToken != "" {
+		names := newNamer(ctx, p.poller, background, e.log)
 		ingester := NewIngester(IngesterOptions{
 			Store:  e.o.Store,
 			Logger: e.log,
-			Notify: e.publish,
+			Notify: func(ev Event) {
+				e.publish(ev)
+				if ev.Kind == MessageStored && ev.Direction == store.Incoming {
+					names.name(ev.PageID, ev.PSID)
+				}
+			},
 			PageChanged: func(pageID string) {
 				if ctx.Err() != nil {
 					return // shutting down: the next poll refreshes the page

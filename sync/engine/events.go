@@ -114,5 +114,7 @@ type Event struct {
 	Scope    string    // RateLimitWait: a page id, or "app"
 	Until    time.Time // RateLimitWait
 	URL      string    // TunnelUp
-	Err      error     // PollFinished, PageNeedsLogin, TunnelDown
+	// Err: PollFinished, PageNeedsLogin, TunnelDown; RateLimitWait when
+	// the poll does not wait that long and the page fails instead.
+	Err error
 }

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/merchant-inbox/merchant-inbox/sync/internal/wait"
-	"iter"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
+	"github.com/merchant-inbox/merchant-inbox/sync/internal/wait"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
@@ -18,8 +17,10 @@ import (
 // Graph is the part of the Graph API a poll reads.
 type Graph interface {
 	Page(ctx context.Context, pageID, token string) (facebook.Page, error)
-	Conversations(ctx context.Context, pageID, token string, pageSize int) iter.Seq2[facebook.Conversation, error]
-	Messages(ctx context.Context, conversationID, token string, pageSize int) iter.Seq2[facebook.Message, error]
+	WalkConversations(pageID, token string, q facebook.ConversationQuery) *facebook.ConversationWalk
+	Conversation(ctx context.Context, conversationID, token string, q facebook.ConversationQuery) (facebook.Conversation, error)
+	MoreMessages(c facebook.Conversation, token string, pageSize int) *facebook.Pages[facebook.Message]
+	UserProfile(ctx context.Context, psid, token string) (facebook.UserProfile, error)
 }
 
 // Tokens reads page tokens from wherever they are kept (the keychain).
@@ -43,14 +44,27 @@ type PollerOptions struct {
 	Graph  Graph
 	Tokens Tokens
 	Logger *slog.Logger
+	// Notify is told how a poll goes (PollStarted, PollProgress at most a
+	// few times a second, RateLimitWait, PollFinished) and what it stored
+	// (MessageStored, ConversationChanged, PageChanged, PageNeedsLogin).
+	// It is called from the poll's goroutines and must not block.
 	Notify func(Event)
 
 	// Concurrency bounds how many conversations' messages are fetched at
 	// once (default 4): enough to hide latency, few enough to stay far
 	// from Meta's per-page rate limits.
 	Concurrency int
-	// PageSize is the Graph `limit` per request (default 50).
+	// PageSize is the Graph `limit` per request (default 50): conversations
+	// per list call, messages per call of a conversation's own.
 	PageSize int
+	// SkimPageSize is the `limit` of the conversation pages a resumed walk
+	// passes over, which carry only ids and times (default 100).
+	SkimPageSize int
+	// NestedMessages is how many of each conversation's newest messages
+	// the list call carries (default 10, chosen by measurement: see
+	// docs/benchmarks.md). Only a conversation with more to read than that
+	// costs calls of its own. Negative: none nested.
+	NestedMessages int
 	// Overlap is how far before the last successful poll an incremental
 	// poll looks again (default 10 min), covering clock skew between Meta
 	// and this machine. Re-reading is harmless: writes are idempotent.
@@ -59,7 +73,9 @@ type PollerOptions struct {
 	// before giving the page up until the next poll (default 10 min, which
 	// covers the client's 5-minute default when Meta gives no estimate).
 	MaxRateLimitWait time.Duration
-	// MaxRetries bounds rate-limit retries per request (default 3).
+	// MaxRetries bounds rate-limit retries per request (default 6: Meta
+	// may refuse a few calls in a row while saying the block is over, and
+	// the client's pauses for those are short).
 	MaxRetries int
 	// Now and Sleep are the clock; tests replace them.
 	Now   func() time.Time
@@ -71,6 +87,9 @@ type PollerOptions struct {
 type Poller struct {
 	o       PollerOptions
 	running sync.Mutex
+	// checkpointEvery is how many conversations a walk completes between
+	// two saves of its checkpoint: what a killed process redoes at most.
+	checkpointEvery int
 }
 
 // NewPoller returns a Poller with defaults filled in.
@@ -87,6 +106,15 @@ func NewPoller(o PollerOptions) *Poller {
 	if o.PageSize <= 0 {
 		o.PageSize = 50
 	}
+	if o.SkimPageSize <= 0 {
+		o.SkimPageSize = 100
+	}
+	switch {
+	case o.NestedMessages == 0:
+		o.NestedMessages = 10
+	case o.NestedMessages < 0:
+		o.NestedMessages = 0
+	}
 	if o.Overlap <= 0 {
 		o.Overlap = 10 * time.Minute
 	}
@@ -94,7 +122,7 @@ func NewPoller(o PollerOptions) *Poller {
 		o.MaxRateLimitWait = 10 * time.Minute
 	}
 	if o.MaxRetries <= 0 {
-		o.MaxRetries = 3
+		o.MaxRetries = 6
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -102,16 +130,19 @@ func NewPoller(o PollerOptions) *Poller {
 	if o.Sleep == nil {
 		o.Sleep = wait.Sleep
 	}
-	return &Poller{o: o}
+	return &Poller{o: o, checkpointEvery: 100}
 }
 
 // PageReport is what one page's poll did.
 type PageReport struct {
 	PageID        string
 	Name          string
-	Conversations int // conversations that changed since the last poll
+	Conversations int // conversations read: changed since the last poll, or retried
 	Messages      int // messages read from Graph
 	Err           error
+	// Skipped: the page was not polled on purpose (it needs sign-in, or
+	// has no token); Err says why. It does not hold back LastFullPoll.
+	Skipped bool
 }
 
 // Report is what a poll did, page by page.
@@ -134,26 +165,35 @@ func (r Report) Err() error {
 
 // Poll polls the given pages, or every added page when none are given.
 // A failing page is reported and does not stop the others; the returned
-// error is only for a poll that could not run at all.
-func (p *Poller) Poll(ctx context.Context, pageIDs ...string) (Report, error) {
+// error is only for a poll that could not run at all. Every poll that
+// runs publishes PollStarted and, at its end, PollFinished.
+func (p *Poller) Poll(ctx context.Context, pageIDs ...string) (rep Report, err error) {
 	if !p.running.TryLock() {
 		return Report{}, ErrPollRunning
 	}
 	defer p.running.Unlock()
 
-	rep := Report{Started: p.o.Now()}
+	rep = Report{Started: p.o.Now()}
+	run := p.newRun()
 	pages, err := p.pages(ctx, pageIDs)
+	run.started(len(pages))
+	defer func() { run.finished(errors.Join(err, rep.Err())) }()
 	if err != nil {
 		return rep, err
 	}
 	allOK := true
-	for _, pg := range pages {
-		pr := p.pollPage(ctx, pg, rep.Started)
-		if pr.Err != nil {
+	for i, pg := range pages {
+		run.startPage(i+1, pg)
+		pr := p.pollPage(ctx, run, pg, rep.Started)
+		switch {
+		case pr.Skipped:
+			p.o.Logger.Info("page not polled", "page", pg.ID, "reason", pr.Err)
+		case pr.Err != nil:
 			allOK = false
 			p.o.Logger.Warn("poll page failed", "page", pg.ID, "err", pr.Err)
 		}
 		rep.Pages = append(rep.Pages, pr)
+		run.endPage(pr)
 		if ctx.Err() != nil {
 			break
 		}
@@ -164,7 +204,6 @@ func (p *Poller) Poll(ctx context.Context, pageIDs ...string) (Report, error) {
 			return rep, fmt.Errorf("record poll time: %w", err)
 		}
 	}
-	p.o.Notify(Event{Kind: PollFinished})
 	return rep, ctx.Err()
 }
 
@@ -197,6 +236,7 @@ func (p *Poller) RefreshPage(ctx context.Context, pageID string) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.pageMeta(ctx, pg.ID, token)
-	return p.tokenDead(ctx, pg.ID, err)
+	run := p.newRun()
+	_, err = p.pageMeta(ctx, run, pg.ID, token)
+	return p.tokenDead(ctx, run, pg.ID, err)
 }

@@ -57,8 +57,15 @@ func TestPollFullSync(t *testing.T) {
 			t.Errorf("%s direction %q, want %q", m.ID, m.Direction, want)
 		}
 	}
-	if got := f.requests(facebooktest.ConversationID("100", "9001") + "/messages"); got != 4 {
-		t.Errorf("Jane's messages took %d requests, want 4 pages of 10", got)
+	// The newest 10 came nested in the list; the other 25 take three
+	// pages of their own.
+	if got := f.requests(facebooktest.ConversationID("100", "9001") + "/messages"); got != 3 {
+		t.Errorf("Jane's messages took %d requests of their own, want 3 pages of 10", got)
+	}
+	for _, id := range []string{"9002", "9003"} {
+		if got := f.requests(facebooktest.ConversationID("100", id) + "/messages"); got != 0 {
+			t.Errorf("a one-message conversation took %d requests of its own, want 0", got)
+		}
 	}
 
 	li := f.messages(t, "100", "9003")
@@ -119,14 +126,25 @@ func TestPollIncrementalFetchesOnlyWhatChanged(t *testing.T) {
 	if len(convReqs) != 1 {
 		t.Errorf("incremental poll read %d pages of conversations, want 1 (stop at the first unchanged)", len(convReqs))
 	}
-	if want := facebooktest.ConversationID("100", "5007"); len(msgReqs) != 1 || !strings.Contains(msgReqs[0], want) {
-		t.Errorf("incremental poll read messages of %v, want only %s", msgReqs, want)
+	// The new message came nested in the list page: no call of its own.
+	if len(msgReqs) != 0 {
+		t.Errorf("incremental poll read messages of %v, want none: the list page carried the new one", msgReqs)
 	}
 	if rep.Pages[0].Conversations != 1 || rep.Pages[0].Messages != 1 {
 		t.Errorf("report %+v: want 1 conversation, 1 message", rep.Pages[0])
 	}
 	if _, err := f.st.Message(t.Context(), "m_new"); err != nil {
 		t.Errorf("new message not stored: %v", err)
+	}
+
+	// Nothing new: the page's details and one list call.
+	f.clock.Advance(6 * time.Hour)
+	before = len(f.fb.Requests())
+	if err := f.poll(t).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(f.fb.Requests()) - before; got != 2 {
+		t.Errorf("a poll that finds nothing new made %d calls, want 2: the page and one list page", got)
 	}
 }
 

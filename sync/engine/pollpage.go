@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
@@ -12,14 +11,15 @@ import (
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
-// pollPage polls one page: metadata, then the conversations that changed
-// since its last successful poll, then their new messages. Its sync state
-// moves forward only when all of that landed, so a failed poll is simply
-// repeated next time.
-func (p *Poller) pollPage(ctx context.Context, pg store.Page, started time.Time) PageReport {
+// pollPage polls one page: metadata, the conversations that failed on
+// their own last time, then the conversations that changed since its last
+// successful poll, streamed as the list arrives. Its sync state records
+// the poll as a success only once all of that landed; a poll cut short
+// leaves a checkpoint, and the next one goes on from there.
+func (p *Poller) pollPage(ctx context.Context, run *pollRun, pg store.Page, started time.Time) PageReport {
 	rep := PageReport{PageID: pg.ID, Name: pg.Name}
 	if pg.NeedsLogin {
-		rep.Err = ErrNeedsLogin
+		rep.Err, rep.Skipped = ErrNeedsLogin, true
 		return rep
 	}
 	st, err := p.o.Store.SyncState(ctx, pg.ID)
@@ -27,45 +27,61 @@ func (p *Poller) pollPage(ctx context.Context, pg store.Page, started time.Time)
 		rep.Err = err
 		return rep
 	}
-	rep.Err = p.tokenDead(ctx, pg.ID, p.pollPageData(ctx, pg, st, &rep))
+	next, err := p.pollPageData(ctx, run, pg, st, started, &rep)
+	rep.Err = p.tokenDead(ctx, run, pg.ID, err)
+	rep.Skipped = errors.Is(err, ErrNoToken)
 
-	st.LastAttempt = started
-	st.LastError = ""
+	next.LastAttempt = started
+	next.LastError = ""
 	if rep.Err != nil {
-		st.LastError = rep.Err.Error()
-	} else {
-		st.LastSuccess = started
+		next.LastError = rep.Err.Error()
 	}
-	if err := p.o.Store.PutSyncState(ctx, st); err != nil {
+	// Recorded whatever ctx says: a poll stopped by a shutdown keeps its
+	// place for the next one.
+	if err := p.o.Store.PutSyncState(context.WithoutCancel(ctx), next); err != nil {
 		rep.Err = errors.Join(rep.Err, fmt.Errorf("record sync state: %w", err))
 	}
-	p.o.Notify(Event{Kind: PageChanged, PageID: pg.ID})
+	run.notify(Event{Kind: PageChanged, PageID: pg.ID})
 	return rep
 }
 
-func (p *Poller) pollPageData(ctx context.Context, pg store.Page, st store.SyncState, rep *PageReport) error {
+// pollPageData does the Graph part of pollPage and returns the sync state
+// to record.
+func (p *Poller) pollPageData(ctx context.Context, run *pollRun, pg store.Page, st store.SyncState, started time.Time, rep *PageReport) (store.SyncState, error) {
 	token, err := p.token(ctx, pg)
 	if err != nil {
-		return err
+		return st, err
 	}
-	meta, err := p.pageMeta(ctx, pg.ID, token)
+	meta, err := p.pageMeta(ctx, run, pg.ID, token)
 	if err != nil {
-		return err
+		return st, err
 	}
 	rep.Name = meta.Name
+	run.named(meta.Name)
 
-	var since time.Time
-	if !st.LastSuccess.IsZero() {
-		since = st.LastSuccess.Add(-p.o.Overlap)
+	w := &pageWalk{
+		p: p, run: run, pageID: pg.ID, token: token,
+		plan: planWalk(st, started, p.o.Overlap), old: st.Checkpoint, state: st,
 	}
-	convs, err := p.changedConversations(ctx, pg.ID, token, since)
-	if err != nil {
-		return err
+	err = w.retryFailed(ctx)
+	if err == nil {
+		err = w.walk(ctx)
 	}
-	rep.Conversations = len(convs)
-	n, err := p.fetchAll(ctx, pg.ID, token, convs, since)
-	rep.Messages = n
-	return err
+	rep.Conversations, rep.Messages = w.convs, w.msgs
+	next := w.finalState(err == nil)
+	return next, errors.Join(err, failedConversations(w.failed))
+}
+
+// failedConversations sums up the conversations that failed on their own,
+// to be read again at the next poll.
+func failedConversations(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%w; it is read again at the next sync", errs[0])
+	}
+	return fmt.Errorf("%d conversations failed, read again at the next sync; the first: %w", len(errs), errs[0])
 }
 
 func (p *Poller) token(ctx context.Context, pg store.Page) (string, error) {
@@ -79,9 +95,9 @@ func (p *Poller) token(ctx context.Context, pg store.Page) (string, error) {
 	return token, nil
 }
 
-func (p *Poller) pageMeta(ctx context.Context, pageID, token string) (facebook.Page, error) {
+func (p *Poller) pageMeta(ctx context.Context, run *pollRun, pageID, token string) (facebook.Page, error) {
 	var meta facebook.Page
-	err := p.withRetry(ctx, func() error {
+	err := p.withRetry(ctx, run, pageID, func() error {
 		var err error
 		meta, err = p.o.Graph.Page(ctx, pageID, token)
 		return err
@@ -98,160 +114,14 @@ func (p *Poller) pageMeta(ctx context.Context, pageID, token string) (facebook.P
 
 // tokenDead turns a dead-token answer into the page's needs-login state,
 // which stops every later poll from calling Meta with it again.
-func (p *Poller) tokenDead(ctx context.Context, pageID string, err error) error {
+func (p *Poller) tokenDead(ctx context.Context, run *pollRun, pageID string, err error) error {
 	if !errors.Is(err, facebook.ErrTokenInvalid) {
 		return err
 	}
 	if serr := p.o.Store.SetNeedsLogin(ctx, pageID, true); serr != nil {
 		return errors.Join(ErrNeedsLogin, serr)
 	}
-	p.o.Notify(Event{Kind: PageChanged, PageID: pageID})
+	run.notify(Event{Kind: PageNeedsLogin, PageID: pageID, Err: fmt.Errorf("%w: %w", ErrNeedsLogin, err)})
+	run.notify(Event{Kind: PageChanged, PageID: pageID})
 	return ErrNeedsLogin
-}
-
-// changedConversations walks the page's conversations, newest first, and
-// stops at the first one not updated since `since` (zero: walk them all).
-func (p *Poller) changedConversations(ctx context.Context, pageID, token string, since time.Time) ([]facebook.Conversation, error) {
-	var convs []facebook.Conversation
-	err := p.withRetry(ctx, func() error {
-		convs = convs[:0] // a retried walk starts again from the newest
-		for c, err := range p.o.Graph.Conversations(ctx, pageID, token, p.o.PageSize) {
-			if err != nil {
-				return err
-			}
-			if !since.IsZero() && c.UpdatedTime.Before(since) {
-				return nil
-			}
-			convs = append(convs, c)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list conversations: %w", err)
-	}
-	return convs, nil
-}
-
-// fetchAll fetches and stores the messages of convs with bounded
-// concurrency. A dead token stops everything; other failures are collected
-// so one broken conversation does not hide the rest.
-func (p *Poller) fetchAll(ctx context.Context, pageID, token string, convs []facebook.Conversation, since time.Time) (int, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work := make(chan facebook.Conversation)
-	var (
-		mu    sync.Mutex
-		total int
-		errs  []error
-		wg    sync.WaitGroup
-	)
-	for range min(p.o.Concurrency, len(convs)) {
-		wg.Go(func() {
-			for c := range work {
-				n, err := p.fetchConversation(ctx, pageID, token, c, since)
-				mu.Lock()
-				total += n
-				if err != nil {
-					errs = append(errs, fmt.Errorf("conversation %s: %w", c.ID, err))
-					if errors.Is(err, facebook.ErrTokenInvalid) {
-						cancel()
-					}
-				}
-				mu.Unlock()
-			}
-		})
-	}
-feed:
-	for _, c := range convs {
-		select {
-		case work <- c:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if len(errs) == 0 && ctx.Err() != nil {
-		errs = append(errs, ctx.Err())
-	}
-	return total, errors.Join(errs...)
-}
-
-// fetchConversation reads one conversation's messages, newest first, back
-// to `since`, and stores them with the conversation in one transaction.
-func (p *Poller) fetchConversation(ctx context.Context, pageID, token string, c facebook.Conversation, since time.Time) (int, error) {
-	customer, ok := customerOf(pageID, c.Participants)
-	if !ok {
-		p.o.Logger.Warn("conversation without a customer participant; skipped", "page", pageID, "conversation", c.ID)
-		return 0, nil
-	}
-	var msgs []store.Message
-	err := p.withRetry(ctx, func() error {
-		msgs = msgs[:0]
-		for m, err := range p.o.Graph.Messages(ctx, c.ID, token, p.o.PageSize) {
-			if err != nil {
-				return err
-			}
-			if !since.IsZero() && m.CreatedTime.Before(since) {
-				return nil
-			}
-			msgs = append(msgs, graphMessage(pageID, customer.ID, m))
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	ch := store.Changes{
-		Conversations: []store.Conversation{{
-			PageID: pageID, PSID: customer.ID, ID: c.ID, CustomerName: customer.Name,
-			UpdatedAt: c.UpdatedTime, Snippet: c.Snippet,
-			MessageCount: c.MessageCount, UnreadCount: c.UnreadCount,
-		}},
-		Messages: msgs,
-	}
-	if _, err := p.o.Store.Apply(ctx, ch); err != nil {
-		return 0, err
-	}
-	p.o.Notify(Event{Kind: ConversationChanged, PageID: pageID, PSID: customer.ID})
-	return len(msgs), nil
-}
-
-// withRetry sits out short rate-limit pauses. The client refuses to call
-// Meta while blocked, so a retry before the pause ends costs nothing but
-// also gains nothing: we wait the whole pause. Longer pauses fail the page
-// until the next poll rather than holding the poll hostage.
-func (p *Poller) withRetry(ctx context.Context, fn func() error) error {
-	for attempt := 0; ; attempt++ {
-		err := fn()
-		var rl *facebook.RateLimitError
-		if err == nil || !errors.As(err, &rl) || attempt >= p.o.MaxRetries || rl.RetryAfter > p.o.MaxRateLimitWait {
-			return err
-		}
-		wait := max(rl.RetryAfter, time.Second)
-		p.o.Logger.Info("rate limited; waiting", "wait", wait)
-		if err := p.o.Sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
-
-func customerOf(pageID string, ps []facebook.Participant) (facebook.Participant, bool) {
-	for _, pt := range ps {
-		if pt.ID != "" && pt.ID != pageID {
-			return pt, true
-		}
-	}
-	return facebook.Participant{}, false
-}
-
-func graphMessage(pageID, psid string, m facebook.Message) store.Message {
-	dir := store.Incoming
-	if m.From.ID == pageID {
-		dir = store.Outgoing
-	}
-	return store.Message{
-		ID: m.ID, PageID: pageID, PSID: psid, Direction: dir,
-		CreatedAt: m.CreatedTime, Text: m.Text, Attachments: attachments(m.Attachments),
-	}
 }

@@ -60,8 +60,9 @@ type Client struct {
 	appSecret string
 	now       func() time.Time
 
-	mu     sync.Mutex
-	blocks map[blockScope]block // live rate-limit blocks (ratelimit.go)
+	mu      sync.Mutex
+	blocks  map[blockScope]block // live rate-limit blocks (ratelimit.go)
+	strikes map[blockScope]int   // zero-estimate throttles in a row (ratelimit.go)
 }
 
 // NewClient returns a Client. An unusable BaseURL is reported by every call

@@ -18,6 +18,17 @@ import (
 // that hit the limit again should back off further.
 const DefaultRetryAfter = 5 * time.Minute
 
+// Meta's estimated_time_to_regain_access is in whole minutes, and 0 means
+// the block is over: the next call may go through, or may be throttled
+// again while the window drains. Such answers are retried after a short
+// pause that doubles with each one in a row (2 s, 4 s, ... at most a
+// minute) instead of DefaultRetryAfter, which is for answers that carry no
+// estimate at all. A successful call ends the run.
+const (
+	zeroEstimateBackoff    = 2 * time.Second
+	maxZeroEstimateBackoff = time.Minute
+)
+
 // RateLimitError reports that Meta throttled a call, or that the Client
 // refused to send one because an earlier answer blocked it. It matches
 // ErrRateLimited with errors.Is; read RetryAfter with errors.As.
@@ -25,6 +36,13 @@ type RateLimitError struct {
 	// RetryAfter is how long to wait before calling again, counted from
 	// when the error was returned.
 	RetryAfter time.Duration
+	// Until is when the block ends, by the Client's clock: Now at the
+	// error plus RetryAfter.
+	Until time.Time
+	// App is true when the app's own quota is used up, which holds back
+	// every call the Client makes; false when only the calls made with
+	// this token (one page's) wait.
+	App bool
 	// Err is the cause: the Graph *Error, or why the Client was blocked.
 	Err error
 }
@@ -57,8 +75,14 @@ func (u usage) exhausted() bool { return max(u.CallCount, u.TotalCPUTime, u.Tota
 // business object id to a list of these.
 type bucUsage struct {
 	usage
-	Type          string  `json:"type"`
-	RegainMinutes float64 `json:"estimated_time_to_regain_access"`
+	Type          string   `json:"type"`
+	RegainMinutes *float64 `json:"estimated_time_to_regain_access"` // nil: absent
+}
+
+// estimate is what the usage headers say about when access returns.
+type estimate struct {
+	given  bool          // some entry carried estimated_time_to_regain_access
+	regain time.Duration // the longest one; 0 with given: the block is over
 }
 
 // readUsage reads the usage headers: whether the app's quota is used up
@@ -66,7 +90,7 @@ type bucUsage struct {
 // call was about is (X-Page-Usage, X-Business-Use-Case-Usage), and the
 // longest estimated_time_to_regain_access. A malformed header is ignored:
 // it must never fail a call that otherwise succeeded.
-func readUsage(h http.Header) (app, page bool, regain time.Duration) {
+func readUsage(h http.Header) (app, page bool, est estimate) {
 	exhausted := func(name string) bool {
 		var u usage
 		v := h.Get(name)
@@ -77,14 +101,19 @@ func readUsage(h http.Header) (app, page bool, regain time.Duration) {
 	if v := h.Get("X-Business-Use-Case-Usage"); v != "" && json.Unmarshal([]byte(v), &buc) == nil {
 		for _, entries := range buc {
 			for _, e := range entries {
-				if e.exhausted() || e.RegainMinutes > 0 {
+				var regain time.Duration
+				if e.RegainMinutes != nil {
+					est.given = true
+					regain = time.Duration(max(*e.RegainMinutes, 0) * float64(time.Minute))
+				}
+				if e.exhausted() || regain > 0 {
 					page = true
 				}
-				regain = max(regain, time.Duration(e.RegainMinutes*float64(time.Minute)))
+				est.regain = max(est.regain, regain)
 			}
 		}
 	}
-	return app, page, regain
+	return app, page, est
 }
 
 // retryAfterHeader reads a Retry-After in seconds; Graph rarely sends one,
@@ -134,20 +163,47 @@ type block struct {
 // rateLimited blocks after a throttling answer to a call made with token
 // and describes it.
 func (c *Client) rateLimited(h http.Header, cause *Error, token string) *RateLimitError {
-	_, _, d := readUsage(h)
-	if d <= 0 {
-		d = retryAfterHeader(h)
+	scope := codeScope(cause.Code, token)
+	_, _, est := readUsage(h)
+	var d time.Duration
+	switch {
+	case est.regain > 0:
+		d = est.regain
+	case est.given:
+		d = c.zeroEstimate(scope)
+	default:
+		if d = retryAfterHeader(h); d <= 0 {
+			d = DefaultRetryAfter
+		}
 	}
-	if d <= 0 {
-		d = DefaultRetryAfter
+	until := c.block(scope, d, cause)
+	return &RateLimitError{RetryAfter: until.Sub(c.now()), Until: until, App: scope.app, Err: cause}
+}
+
+// zeroEstimate is the pause after an answer whose estimate says the block
+// is over: zeroEstimateBackoff, doubled for each such answer in a row on
+// the scope, at most maxZeroEstimateBackoff.
+func (c *Client) zeroEstimate(scope blockScope) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.strikes == nil {
+		c.strikes = map[blockScope]int{}
 	}
-	return &RateLimitError{RetryAfter: c.block(codeScope(cause.Code, token), d, cause), Err: cause}
+	n := c.strikes[scope]
+	c.strikes[scope] = n + 1
+	d := zeroEstimateBackoff << min(n, 16)
+	return min(d, maxZeroEstimateBackoff)
 }
 
 // observeUsage blocks when an answer's usage headers say the next call
-// would be throttled.
+// would be throttled, and otherwise ends the scopes' runs of zero
+// estimates: the call went through.
 func (c *Client) observeUsage(h http.Header, token string) {
-	app, page, d := readUsage(h)
+	app, page, est := readUsage(h)
+	d := est.regain
+	if d <= 0 && est.given {
+		d = zeroEstimateBackoff
+	}
 	if d <= 0 {
 		d = DefaultRetryAfter
 	}
@@ -157,11 +213,17 @@ func (c *Client) observeUsage(h http.Header, token string) {
 	if page {
 		c.block(tokenScope(token), d, errUsageExhausted)
 	}
+	if !app && !page {
+		c.mu.Lock()
+		delete(c.strikes, appScope())
+		delete(c.strikes, tokenScope(token))
+		c.mu.Unlock()
+	}
 }
 
-// block extends the scope's block to at least now+d and returns how long
-// it still lasts. A shorter new estimate never shortens an existing block.
-func (c *Client) block(scope blockScope, d time.Duration, cause error) time.Duration {
+// block extends the scope's block to at least now+d and returns when it
+// ends. A shorter new estimate never shortens an existing block.
+func (c *Client) block(scope blockScope, d time.Duration, cause error) time.Time {
 	now := c.now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -178,19 +240,19 @@ func (c *Client) block(scope blockScope, d time.Duration, cause error) time.Dura
 		b = block{until: until, cause: cause}
 		c.blocks[scope] = b
 	}
-	return b.until.Sub(now)
+	return b.until
 }
 
 // blockFor is the block that holds back a call made with token: the
-// app-wide one or the token's own, whichever ends later.
-func (c *Client) blockFor(token string) block {
+// app-wide one or the token's own, whichever ends later; app says which.
+func (c *Client) blockFor(token string) (b block, app bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b := c.blocks[appScope()]
+	b, app = c.blocks[appScope()], true
 	if t, ok := c.blocks[tokenScope(token)]; ok && t.until.After(b.until) {
-		b = t
+		b, app = t, token == ""
 	}
-	return b
+	return b, app
 }
 
 // checkBlocked fails fast while a block on a call made with token lasts:
@@ -198,12 +260,14 @@ func (c *Client) blockFor(token string) block {
 // may be sent.
 func (c *Client) checkBlocked(token string) error {
 	now := c.now()
-	b := c.blockFor(token)
+	b, app := c.blockFor(token)
 	if !now.Before(b.until) {
 		return nil
 	}
 	return &RateLimitError{
 		RetryAfter: b.until.Sub(now),
+		Until:      b.until,
+		App:        app,
 		Err:        fmt.Errorf("no request sent, blocked until %s: %w", b.until.UTC().Format(time.RFC3339), b.cause),
 	}
 }
@@ -211,4 +275,7 @@ func (c *Client) checkBlocked(token string) error {
 // BlockedUntil returns the time before which the Client refuses to send
 // calls made with token because of a rate limit; the zero time, or a past
 // one, means none.
-func (c *Client) BlockedUntil(token string) time.Time { return c.blockFor(token).until }
+func (c *Client) BlockedUntil(token string) time.Time {
+	b, _ := c.blockFor(token)
+	return b.until
+}

@@ -24,7 +24,11 @@ func TestRateLimitRetryAfter(t *testing.T) {
 		{"BUC estimate", 80006, bucHeader(7*time.Minute, 100), 7 * time.Minute},
 		{"BUC estimate on app code", 4, bucHeader(12*time.Minute, 40), 12 * time.Minute},
 		{"no estimate", 4, nil, facebook.DefaultRetryAfter},
-		{"BUC without estimate", 80001, bucHeader(0, 100), facebook.DefaultRetryAfter},
+		{"BUC without estimate", 80001, map[string]string{"X-Business-Use-Case-Usage": facebooktest.BusinessUsage{
+			BusinessID: pageID, Type: "pages", Usage: facebooktest.Usage{CallCount: 100}, NoEstimate: true,
+		}.JSON()}, facebook.DefaultRetryAfter},
+		// 0 is Meta's "the block is over": a short pause, not the default.
+		{"BUC estimate 0", 80001, bucHeader(0, 100), 2 * time.Second},
 		{"Retry-After", 613, map[string]string{"Retry-After": "90"}, 90 * time.Second},
 	}
 	for _, tt := range tests {
@@ -45,7 +49,36 @@ func TestRateLimitRetryAfter(t *testing.T) {
 			if got, want := c.BlockedUntil(pageToken), clk.Now().Add(tt.want); !got.Equal(want) {
 				t.Errorf("BlockedUntil = %v, want %v", got, want)
 			}
+			if want := clk.Now().Add(tt.want); !rl.Until.Equal(want) || rl.App != (tt.code == 4 || tt.code == 613) {
+				t.Errorf("Until %v App %v, want %v and App for codes 4 and 613 only", rl.Until, rl.App, want)
+			}
 		})
+	}
+}
+
+// TestZeroEstimateBacksOffShortAndDoubles: answers that say the block is
+// over (estimated_time_to_regain_access 0) are retried after 2 s, 4 s,
+// 8 s, ... at most a minute, and a call that goes through starts the run
+// again from 2 s.
+func TestZeroEstimateBacksOffShortAndDoubles(t *testing.T) {
+	fake, c, clk := setup(t, 1)
+	want := []time.Duration{2, 4, 8, 16, 32, 60, 60}
+	for i, w := range want {
+		fake.FailNext("/"+pageID, 0, 80001, 0, bucHeader(0, 100))
+		_, err := c.Page(t.Context(), pageID, pageToken)
+		rl, ok := errors.AsType[*facebook.RateLimitError](err)
+		if !ok || rl.RetryAfter != w*time.Second {
+			t.Fatalf("answer %d: err %v, want a pause of %v", i+1, err, w*time.Second)
+		}
+		clk.Advance(rl.RetryAfter)
+	}
+	if _, err := c.Page(t.Context(), pageID, pageToken); err != nil {
+		t.Fatalf("after the pauses: %v", err)
+	}
+	fake.FailNext("/"+pageID, 0, 80001, 0, bucHeader(0, 100))
+	_, err := c.Page(t.Context(), pageID, pageToken)
+	if rl, ok := errors.AsType[*facebook.RateLimitError](err); !ok || rl.RetryAfter != 2*time.Second {
+		t.Errorf("after a success: err %v, want the run to start again at 2s", err)
 	}
 }
 

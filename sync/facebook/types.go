@@ -3,6 +3,7 @@ package facebook
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -23,7 +24,19 @@ type Conversation struct {
 	MessageCount int
 	UnreadCount  int
 	Snippet      string
+	// Messages are the newest messages, newest first, when the
+	// conversation was read with them nested (ConversationQuery.Messages);
+	// MoreMessages walks the rest.
+	Messages []Message
+
+	nested       bool   // read with nested messages
+	messagesNext string // the nested paging.next, token stripped; "" at the end
 }
+
+// HasMoreMessages reports whether the conversation has messages that
+// Messages does not carry: all of them when it was read without nested
+// messages, else those past the nested page.
+func (c Conversation) HasMoreMessages() bool { return !c.nested || c.messagesNext != "" }
 
 // Attachment is a file, image or other media attached to a message, from
 // the Graph API or from a webhook.
@@ -111,10 +124,12 @@ type wireConversation struct {
 	MessageCount int                   `json:"message_count"`
 	UnreadCount  int                   `json:"unread_count"`
 	Snippet      string                `json:"snippet"`
+	// Messages is the nested edge: {"data":[...],"paging":{"next":...}}.
+	Messages *pageOf[wireMessage] `json:"messages"`
 }
 
 func (w wireConversation) conversation() Conversation {
-	return Conversation{
+	c := Conversation{
 		ID:           w.ID,
 		UpdatedTime:  w.UpdatedTime.Time,
 		Participants: participants(w.Participants.Data),
@@ -122,6 +137,33 @@ func (w wireConversation) conversation() Conversation {
 		UnreadCount:  w.UnreadCount,
 		Snippet:      w.Snippet,
 	}
+	if w.Messages != nil {
+		c.nested = true
+		for _, m := range w.Messages.Data {
+			c.Messages = append(c.Messages, m.message())
+		}
+		c.messagesNext = withoutToken(w.Messages.Paging.Next)
+	}
+	return c
+}
+
+// withoutToken strips the access token and proof Graph writes into paging
+// links, so that a Conversation holds none (it may be printed or logged).
+// An unparsable link becomes "-", which MoreMessages refuses to follow as
+// it refuses any link off the Graph host.
+func withoutToken(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "-"
+	}
+	q := u.Query()
+	q.Del("access_token")
+	q.Del("appsecret_proof")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 type wireURL struct {

@@ -107,6 +107,39 @@ type SyncState struct {
 	LastSuccess time.Time `json:"last_success,omitzero"` // start time of the last poll that completed
 	LastAttempt time.Time `json:"last_attempt,omitzero"`
 	LastError   string    `json:"last_error,omitempty"`
+	// Checkpoint is what an unfinished poll of the page left to do, so
+	// the next one goes on from there; nil when the last poll did it all.
+	Checkpoint *SyncCheckpoint `json:"checkpoint,omitempty"`
+}
+
+// SyncCheckpoint is where a poll that was cut short (a rate limit, a dead
+// token, a shutdown) stopped, so that a first sync of a page with 100,000
+// conversations always finishes, over as many polls as it takes. Graph
+// lists a page's conversations by updated_time, newest first, so a time
+// marks a place in the list that survives a restart, which Graph's cursors
+// are not promised to. The poller gives the fields their meaning.
+type SyncCheckpoint struct {
+	// Started is when the poll began that last read every conversation
+	// updated after Through.
+	Started time.Time `json:"started"`
+	// Through: every conversation updated after it (and before Started)
+	// is stored.
+	Through time.Time `json:"through"`
+	// Until is where the walk ends: conversations updated before it were
+	// stored by earlier polls. Zero: the page's oldest.
+	Until time.Time `json:"until,omitzero"`
+	// Walked: the walk reached Until; only Retry is left.
+	Walked bool `json:"walked,omitempty"`
+	// Retry lists conversations that failed on their own; the next poll
+	// reads them again, one by one.
+	Retry []SyncRetry `json:"retry,omitempty"`
+}
+
+// SyncRetry is a conversation to read again, with its messages back to
+// Since (zero: all of them).
+type SyncRetry struct {
+	ConversationID string    `json:"conversation_id"`
+	Since          time.Time `json:"since,omitzero"`
 }
 
 // Stats are counts kept up to date by every write, so that status never

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -87,6 +88,18 @@ func (s *Store) PutSyncState(ctx context.Context, st SyncState) error {
 	}
 	st.LastSuccess = st.LastSuccess.UTC()
 	st.LastAttempt = st.LastAttempt.UTC()
+	if cp := st.Checkpoint; cp != nil {
+		c := *cp // the caller's copy stays as it was
+		c.Started, c.Through, c.Until = c.Started.UTC(), c.Through.UTC(), c.Until.UTC()
+		c.Retry = slices.Clone(c.Retry)
+		for i, r := range c.Retry {
+			if err := checkID("sync", i, "Retry.ConversationID", r.ConversationID); err != nil {
+				return fmt.Errorf("store: put sync state: %w", err)
+			}
+			c.Retry[i].Since = r.Since.UTC()
+		}
+		st.Checkpoint = &c
+	}
 	err := s.write(func(t *txn) error {
 		return putIfChanged(t.sync, []byte(st.PageID), st)
 	})

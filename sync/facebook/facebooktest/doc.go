@@ -27,7 +27,10 @@
 //     Page's node, its edges, its conversations and their messages fail
 //     meanwhile. Meta only says that calls made while throttled extend the
 //     block: the fake restarts it on every such call (a rolling window),
-//     so a client that keeps calling is never released.
+//     so a client that keeps calling is never released. ThrottleCalls
+//     refuses a number of calls instead, each answer saying the block is
+//     over (estimated_time_to_regain_access 0), as Meta does while a
+//     used-up window drains.
 //   - Cursors are opaque strings naming the edge item they follow. Like
 //     Graph's, they promise nothing when the list changes between pages: a
 //     conversation that moves to the front while a walk is under way may

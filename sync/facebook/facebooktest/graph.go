@@ -98,6 +98,9 @@ func (s *Server) answer(r *http.Request, token string, formErr error) (any, *gra
 	if c := s.convs[id]; c != nil && c.pageID == pageID {
 		return s.conversationRoute(r, token, c, edge)
 	}
+	if c := s.customerOf(pageID, id); c != nil {
+		return s.profileRoute(r, c, edge)
+	}
 	e := unsupported(method, id)
 	return nil, &e
 }
@@ -162,63 +165,12 @@ func (s *Server) conversationRoute(r *http.Request, token string, c *conversatio
 		if gerr != nil {
 			return nil, gerr
 		}
-		return pick(s.conversationObject(c), fields), nil
+		return s.conversationWithFields(r, token, c, fields)
 	case "messages":
 		return s.listMessages(r, token, c)
 	}
 	e := nonexistingField(edge, "Conversation")
 	return nil, &e
-}
-
-func (s *Server) listConversations(r *http.Request, token string, p *page) (any, *graphError) {
-	fields, gerr := fieldsOf(r, conversationNode)
-	if gerr != nil {
-		return nil, gerr
-	}
-	var convs []*conversation
-	switch strings.ToLower(r.Form.Get("platform")) {
-	case "", "messenger":
-		for _, c := range s.convs {
-			if c.pageID == p.id {
-				convs = append(convs, c)
-			}
-		}
-	case "instagram":
-		// The fake has no Instagram threads.
-	default:
-		e := badParam("(#100) Param platform must be one of {MESSENGER, INSTAGRAM} - got %q", r.Form.Get("platform"))
-		return nil, &e
-	}
-	// Graph orders by updated_time, newest first; the id breaks ties so
-	// that cursors are stable.
-	slices.SortFunc(convs, func(a, b *conversation) int {
-		if c := b.updated().Compare(a.updated()); c != 0 {
-			return c
-		}
-		return strings.Compare(b.id, a.id)
-	})
-	keys := make([]string, len(convs))
-	for i, c := range convs {
-		keys[i] = c.id
-	}
-	return s.paginate(r, token, keys, func(i int) map[string]any {
-		return pick(s.conversationObject(convs[i]), fields)
-	})
-}
-
-func (s *Server) listMessages(r *http.Request, token string, c *conversation) (any, *graphError) {
-	fields, gerr := fieldsOf(r, messageNode)
-	if gerr != nil {
-		return nil, gerr
-	}
-	msgs := c.newestFirst()
-	keys := make([]string, len(msgs))
-	for i, m := range msgs {
-		keys[i] = m.ID
-	}
-	return s.paginate(r, token, keys, func(i int) map[string]any {
-		return pick(s.messageObject(c, msgs[i]), fields)
-	})
 }
 
 // validPageFields are the webhook fields a Page subscription accepts.

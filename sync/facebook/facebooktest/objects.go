@@ -33,50 +33,29 @@ var (
 		[]string{"id", "created_time"}}
 )
 
-// fieldsOf parses ?fields at nesting depth zero, dropping modifiers such as
-// "messages.limit(5){message}", and refuses fields the node does not have.
+// fieldsOf parses ?fields and returns the names at nesting depth zero,
+// refusing fields the node does not have. Edges asked for with modifiers
+// and fields of their own ("messages.limit(5){message}") are checked by
+// nestedOf; only a Conversation's messages are served nested.
 func fieldsOf(r *http.Request, n node) ([]string, *graphError) {
-	raw := r.Form.Get("fields")
-	if raw == "" {
+	specs, gerr := parseFields(r.Form.Get("fields"))
+	if gerr != nil {
+		return nil, gerr
+	}
+	if len(specs) == 0 {
 		return n.defaults, nil
 	}
-	var fields []string
-	depth, start := 0, 0
-	for i := 0; i <= len(raw); i++ {
-		if i < len(raw) {
-			switch raw[i] {
-			case '{', '(':
-				depth++
-				continue
-			case '}', ')':
-				depth--
-				continue
-			case ',':
-				if depth > 0 {
-					continue
-				}
-			default:
-				continue
-			}
-		}
-		f := raw[start:i]
-		if j := strings.IndexAny(f, ".{("); j >= 0 {
-			f = f[:j]
-		}
-		if f = strings.TrimSpace(f); f != "" {
-			fields = append(fields, f)
-		}
-		start = i + 1
-	}
-	for _, f := range fields {
-		if !slices.Contains(n.known, f) {
-			e := nonexistingField(f, n.name)
+	fields := make([]string, 0, len(specs))
+	for _, f := range specs {
+		if !slices.Contains(n.known, f.name) {
+			e := nonexistingField(f.name, n.name)
 			return nil, &e
 		}
-		if n.name == "Conversation" && f == "messages" {
-			e := badParam("(#100) facebooktest: the nested messages field is not implemented; read /{conversation-id}/messages")
+		if (f.limit > 0 || f.sub != "") && !(n.name == "Conversation" && f.name == "messages") {
+			e := badParam("(#100) facebooktest: nested fields of %s on node type (%s) are not implemented", f.name, n.name)
 			return nil, &e
 		}
+		fields = append(fields, f.name)
 	}
 	return fields, nil
 }
@@ -115,25 +94,25 @@ func (c *conversation) customerParticipant() map[string]any {
 }
 
 // newestFirst orders messages as Graph does; later additions win ties.
+// The order is kept until the next AddMessage; callers must not modify it.
 func (c *conversation) newestFirst() []*message {
-	msgs := slices.Clone(c.msgs)
-	slices.SortFunc(msgs, func(a, b *message) int {
-		if c := b.At.Compare(a.At); c != 0 {
-			return c
-		}
-		return b.seq - a.seq
-	})
-	return msgs
+	if c.sorted == nil {
+		c.sorted = slices.Clone(c.msgs)
+		slices.SortFunc(c.sorted, func(a, b *message) int {
+			if c := b.At.Compare(a.At); c != 0 {
+				return c
+			}
+			return b.seq - a.seq
+		})
+	}
+	return c.sorted
 }
 
 func (c *conversation) updated() time.Time {
-	var t time.Time
-	for _, m := range c.msgs {
-		if m.At.After(t) {
-			t = m.At
-		}
+	if msgs := c.newestFirst(); len(msgs) > 0 {
+		return msgs[0].At
 	}
-	return t
+	return time.Time{}
 }
 
 func (s *Server) conversationObject(c *conversation) map[string]any {

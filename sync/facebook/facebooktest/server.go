@@ -27,13 +27,16 @@ type Server struct {
 	tb testing.TB
 
 	mu          sync.Mutex
-	pages       map[string]*page         // by page id
-	tokens      map[string]string        // page token -> page id
-	dead        map[string]int           // token -> 190 subcode
-	convs       map[string]*conversation // by conversation id
+	pages       map[string]*page           // by page id
+	tokens      map[string]string          // page token -> page id
+	dead        map[string]int             // token -> 190 subcode
+	convs       map[string]*conversation   // by conversation id
+	order       map[string][]*conversation // by page id, as listed; no entry when stale
 	pageSize    int
+	latency     time.Duration // SetLatency
 	failures    []failure
 	throttles   map[string]*throttle // by page id (throttle.go)
+	hidden      map[string]bool      // conversation ids whose customer's profile is refused (profile.go)
 	requests    []Request
 	proofSecret string
 	headers     map[string]string // sent on every response
@@ -51,6 +54,7 @@ type page struct {
 type conversation struct {
 	id, pageID, psid, customer string
 	msgs                       []*message
+	sorted                     []*message // msgs newest first; nil when stale
 }
 
 type message struct {
@@ -95,6 +99,7 @@ func NewServer(tb testing.TB) *Server {
 		tokens:   map[string]string{},
 		dead:     map[string]int{},
 		convs:    map[string]*conversation{},
+		order:    map[string][]*conversation{},
 		pageSize: DefaultPageSize,
 		headers:  map[string]string{"X-App-Usage": Usage{}.JSON()},
 	}
@@ -162,6 +167,8 @@ func (s *Server) AddMessage(pageID, psid, customerName string, m FakeMessage) {
 	}
 	m.Attachments = slices.Clone(m.Attachments)
 	msg := &message{seq: s.seq, FakeMessage: m}
+	c.sorted = nil
+	delete(s.order, pageID)
 	if i := slices.IndexFunc(c.msgs, func(x *message) bool { return x.ID == m.ID }); i >= 0 {
 		c.msgs[i] = msg
 		return
@@ -177,6 +184,15 @@ func (s *Server) SetPageSize(n int) {
 		n = DefaultPageSize
 	}
 	s.pageSize = n
+}
+
+// SetLatency makes every later answer wait d (of real time) before it is
+// computed, as a distant server would: for benchmarks of how a client
+// hides latency. 0 turns it off.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
 }
 
 // SetHeader sends header name with value on every later response, errors
@@ -318,6 +334,12 @@ type response struct {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	latency := s.latency
+	s.mu.Unlock()
+	if latency > 0 {
+		time.Sleep(latency)
+	}
 	if s.serveDialog(w, r) {
 		return
 	}

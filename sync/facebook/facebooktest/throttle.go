@@ -5,11 +5,13 @@ import (
 	"time"
 )
 
-// throttle is a sustained rate limit on one Page, set with Throttle.
+// throttle is a rate limit on one Page, set with Throttle (for a time)
+// or ThrottleCalls (for a number of answers).
 type throttle struct {
 	code  int
 	d     time.Duration // the window every call during the block restarts
 	until time.Time     // the block ends when the fake's clock reaches it
+	calls int           // ThrottleCalls: answers still to throttle; 0 for Throttle
 }
 
 // Throttle rate-limits a Page for d, as Meta does once a quota is used up,
@@ -50,18 +52,45 @@ func (s *Server) Throttle(pageID string, code int, d time.Duration) {
 	s.tb.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.checkThrottleCode(code)
+	if d <= 0 {
+		s.tb.Fatalf("facebooktest: Throttle: duration %v is not positive", d)
+	}
+	s.setThrottle(pageID, &throttle{code: code, d: d, until: s.login.clock().Add(d)})
+}
+
+// ThrottleCalls throttles the next n calls concerning a Page, as Meta does
+// while a used-up window drains: it answers the throttling code but says
+// the block is over, estimated_time_to_regain_access 0 in the
+// X-Business-Use-Case-Usage of codes 80001 and 80006 (the other codes send
+// what Throttle sends, which carries no estimate). The n+1th call goes
+// through, however soon it comes. Calling it again, or Throttle, replaces
+// the Page's block; code is checked as for Throttle, and n must be
+// positive. Call it from the test goroutine.
+func (s *Server) ThrottleCalls(pageID string, code, n int) {
+	s.tb.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.checkThrottleCode(code)
+	if n <= 0 {
+		s.tb.Fatalf("facebooktest: ThrottleCalls: %d calls is not positive", n)
+	}
+	s.setThrottle(pageID, &throttle{code: code, calls: n})
+}
+
+func (s *Server) checkThrottleCode(code int) {
 	switch code {
 	case 4, 17, 32, 613, 80001, 80006:
 	default:
 		s.tb.Fatalf("facebooktest: Throttle: %d is not a throttling code (4, 17, 32, 613, 80001, 80006)", code)
 	}
-	if d <= 0 {
-		s.tb.Fatalf("facebooktest: Throttle: duration %v is not positive", d)
-	}
+}
+
+func (s *Server) setThrottle(pageID string, th *throttle) {
 	if s.throttles == nil {
 		s.throttles = map[string]*throttle{}
 	}
-	s.throttles[pageID] = &throttle{code: code, d: d, until: s.login.clock().Add(d)}
+	s.throttles[pageID] = th
 }
 
 // Unthrottle lifts a Page's block at once, as if Meta's window had drained,
@@ -73,8 +102,9 @@ func (s *Server) Unthrottle(pageID string) {
 }
 
 // ThrottledUntil returns when the Page's block ends, extensions included;
-// the zero time when it is not throttled (or the block is over). Tests read
-// it to tell a client that stayed silent from one that extended the block.
+// the zero time when it is not throttled (or the block is over, or it was
+// set with ThrottleCalls). Tests read it to tell a client that stayed
+// silent from one that extended the block.
 func (s *Server) ThrottledUntil(pageID string) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -91,7 +121,7 @@ func (s *Server) activeThrottle(pageID string) *throttle {
 	if th == nil {
 		return nil
 	}
-	if !s.login.clock().Before(th.until) {
+	if th.calls == 0 && !s.login.clock().Before(th.until) {
 		delete(s.throttles, pageID)
 		return nil
 	}
@@ -99,7 +129,8 @@ func (s *Server) activeThrottle(pageID string) *throttle {
 }
 
 // throttled answers a call concerning a throttled Page with its error and
-// restarts the block; nil when the call goes through.
+// restarts the block (or counts the answer down); nil when the call goes
+// through.
 func (s *Server) throttled(path, token string) *graphError {
 	if len(s.throttles) == 0 {
 		return nil
@@ -109,9 +140,16 @@ func (s *Server) throttled(path, token string) *graphError {
 	if th == nil {
 		return nil
 	}
-	now := s.login.clock()
-	th.until = now.Add(th.d)
-	left := th.until.Sub(now)
+	var left time.Duration
+	if th.calls > 0 {
+		if th.calls--; th.calls == 0 {
+			delete(s.throttles, pageID)
+		}
+	} else {
+		now := s.login.clock()
+		th.until = now.Add(th.d)
+		left = th.until.Sub(now)
+	}
 	var h map[string]string
 	switch th.code {
 	case 80001, 80006:
@@ -132,9 +170,10 @@ func (s *Server) throttled(path, token string) *graphError {
 }
 
 // pageOfPath names the Page a normalized Graph path concerns: the Page
-// itself, the Page owning a conversation, or the token's Page for /me.
-// Any other id (an app, a user, /oauth) is returned as is: no Page of that
-// id is throttled, so the call goes through.
+// itself, the Page owning a conversation, the token's Page for /me and
+// for its customers' profiles. Any other id (an app, a user, /oauth) is
+// returned as is: no Page of that id is throttled, so the call goes
+// through.
 func (s *Server) pageOfPath(path, token string) string {
 	id, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	if id == "me" {
@@ -142,6 +181,9 @@ func (s *Server) pageOfPath(path, token string) string {
 	}
 	if c := s.convs[id]; c != nil {
 		return c.pageID
+	}
+	if pageID := s.tokens[token]; s.customerOf(pageID, id) != nil {
+		return pageID
 	}
 	return id
 }

@@ -210,3 +210,55 @@ func TestUnthrottleLiftsTheBlock(t *testing.T) {
 		t.Errorf("ThrottledUntil after Unthrottle = %v", got)
 	}
 }
+
+// TestThrottleCallsCountsAnswersDown: ThrottleCalls throttles exactly n
+// answers, whatever the clock says, each saying the block is over
+// (estimate 0), and leaves other Pages alone.
+func TestThrottleCallsCountsAnswersDown(t *testing.T) {
+	s, _ := newThrottledFake(t)
+	s.ThrottleCalls(pageID, 80001, 3)
+	var out map[string]any
+	if resp := get(t, s.URL+"/v25.0/2002", "PAGE-TOKEN-2002", &out); resp.StatusCode != http.StatusOK {
+		t.Fatalf("other page: HTTP %d %v", resp.StatusCode, out)
+	}
+	for i := range 3 {
+		resp := get(t, s.URL+"/v25.0/"+pageID+"/conversations", token, &out)
+		if resp.StatusCode != 400 {
+			t.Fatalf("call %d: HTTP %d %v, want throttled", i+1, resp.StatusCode, out)
+		}
+		raw := resp.Header.Get("X-Business-Use-Case-Usage")
+		if got := bucHeader(t, resp.Header)[pageID]; len(got) != 1 || got[0].Type != "pages" || got[0].Regain != 0 ||
+			!strings.Contains(raw, `"estimated_time_to_regain_access":0`) {
+			t.Errorf("call %d: BUC %s, want type pages with estimated_time_to_regain_access 0", i+1, raw)
+		}
+		if !s.ThrottledUntil(pageID).IsZero() {
+			t.Errorf("call %d: ThrottledUntil %v, want zero for a counted throttle", i+1, s.ThrottledUntil(pageID))
+		}
+	}
+	if resp := get(t, s.URL+"/v25.0/"+pageID+"/conversations", token, &out); resp.StatusCode != http.StatusOK {
+		t.Fatalf("call 4: HTTP %d %v, want it through", resp.StatusCode, out)
+	}
+}
+
+func TestBusinessUsageWithoutEstimate(t *testing.T) {
+	got := facebooktest.BusinessUsage{BusinessID: pageID, Type: "pages", Usage: facebooktest.Usage{CallCount: 100}, NoEstimate: true}.JSON()
+	if strings.Contains(got, "estimated_time_to_regain_access") {
+		t.Errorf("NoEstimate rendered %s", got)
+	}
+	zero := facebooktest.BusinessUsage{BusinessID: pageID, Type: "pages"}.JSON()
+	if !strings.Contains(zero, `"estimated_time_to_regain_access":0`) {
+		t.Errorf("a zero estimate rendered %s, want it sent as 0", zero)
+	}
+}
+
+func TestThrottleCoversTheCustomersProfiles(t *testing.T) {
+	s, _ := newThrottledFake(t)
+	s.Throttle(pageID, 80001, time.Hour)
+	var out map[string]any
+	if resp := get(t, s.URL+"/v25.0/psid0", token, &out); resp.StatusCode != 400 {
+		t.Errorf("a throttled page's customer profile: HTTP %d %v", resp.StatusCode, out)
+	}
+	if resp := get(t, s.URL+"/v25.0/psid-other", "PAGE-TOKEN-2002", &out); resp.StatusCode != http.StatusOK || out["name"] != "Other customer" {
+		t.Errorf("another page's customer profile: HTTP %d %v", resp.StatusCode, out)
+	}
+}

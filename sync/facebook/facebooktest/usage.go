@@ -18,10 +18,15 @@ func (u Usage) JSON() string { return mustJSON(u) }
 
 // BusinessUsage is one X-Business-Use-Case-Usage entry.
 type BusinessUsage struct {
-	BusinessID   string        // the object the quota belongs to, e.g. the Page id
-	Type         string        // use case, e.g. "messenger" or "pages"
-	Usage        Usage         // percentages
-	RegainAccess time.Duration // estimated_time_to_regain_access, sent in whole minutes
+	BusinessID string // the object the quota belongs to, e.g. the Page id
+	Type       string // use case, e.g. "messenger" or "pages"
+	Usage      Usage  // percentages
+	// RegainAccess is estimated_time_to_regain_access, sent in whole
+	// minutes; 0 is Meta's "the block is over".
+	RegainAccess time.Duration
+	// NoEstimate leaves estimated_time_to_regain_access out, as an answer
+	// that carries no estimate at all.
+	NoEstimate bool
 }
 
 // JSON renders the header value:
@@ -30,11 +35,14 @@ func (b BusinessUsage) JSON() string {
 	type entry struct {
 		Type string `json:"type"`
 		Usage
-		Regain int `json:"estimated_time_to_regain_access"`
+		Regain *int `json:"estimated_time_to_regain_access,omitempty"`
 	}
-	return mustJSON(map[string][]entry{
-		b.BusinessID: {{Type: b.Type, Usage: b.Usage, Regain: int(b.RegainAccess / time.Minute)}},
-	})
+	e := entry{Type: b.Type, Usage: b.Usage}
+	if !b.NoEstimate {
+		minutes := int(b.RegainAccess / time.Minute)
+		e.Regain = &minutes
+	}
+	return mustJSON(map[string][]entry{b.BusinessID: {e}})
 }
 
 func mustJSON(v any) string {
