@@ -92,7 +92,7 @@ func TestSyncWithDeadTokenFailsAndSaysWhy(t *testing.T) {
 	if r.code != ExitFailure {
 		t.Fatalf("sync exit %d, want %d\n%s%s", r.code, ExitFailure, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stderr, "sync failed for page 100") || !strings.Contains(r.stdout, "connect Facebook again") {
+	if !strings.Contains(r.stderr, "sync failed for page 100") || !strings.Contains(r.stdout, "sign in to Facebook again. Run 'merchant-inbox connect facebook'") {
 		t.Errorf("sync did not say what failed and what to do:\nstdout: %s\nstderr: %s", r.stdout, r.stderr)
 	}
 	if strings.Contains(r.stdout+r.stderr, pageToken) {

@@ -190,14 +190,14 @@ func printReport(w io.Writer, rep engine.PollReport) {
 			label = fmt.Sprintf("%s (%s)", p.Name, p.PageID)
 		}
 		if p.Err != nil {
-			fmt.Fprintf(w, "%s: failed: %v\n", label, p.Err)
+			fmt.Fprintf(w, "%s: failed: %s\n", label, explain(p.Err))
 			continue
 		}
 		fmt.Fprintf(w, "%s: %d conversations changed, %d messages read\n", label, p.Conversations, p.Messages)
 	}
 	if c := rep.Catalogue; c != nil {
 		if rep.ShopErr != nil {
-			fmt.Fprintf(w, "failed: %v\n", rep.ShopErr)
+			fmt.Fprintf(w, "failed: %s\n", explain(rep.ShopErr))
 		} else {
 			fmt.Fprintf(w, "shop %s: %d products read, %d changed, %d removed\n", c.Shop, c.Products, c.Changed, c.Removed)
 		}

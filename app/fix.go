@@ -42,3 +42,12 @@ func withFixCommand(msg string, err error) string {
 	}
 	return msg + " Run '" + cmd + "'."
 }
+
+// explain is the merchant's sentence for err, with the command that fixes
+// it, or err's own text when it has no sentence.
+func explain(err error) string {
+	if msg := plainMessage(err); msg != "" {
+		return msg
+	}
+	return err.Error()
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
+	"github.com/merchant-inbox/merchant-inbox/sync/fix"
 	"github.com/merchant-inbox/merchant-inbox/sync/internal/wait"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
@@ -32,8 +33,9 @@ var (
 	// ErrPollRunning: a poll was asked for while another is still running.
 	ErrPollRunning = errors.New("a sync is already running")
 	// ErrNeedsLogin: the page's token was reported dead; the page is not
-	// polled again until a new token is stored.
-	ErrNeedsLogin = errors.New("page token is no longer valid: connect Facebook again or set a new page token")
+	// polled again until a new token is stored. Its remedy is a Facebook
+	// sign-in (see package fix).
+	ErrNeedsLogin error = needsLoginError{}
 	// ErrNoToken: the keychain has no token for the page.
 	ErrNoToken = errors.New("no page token in the keychain")
 )
@@ -240,3 +242,15 @@ func (p *Poller) RefreshPage(ctx context.Context, pageID string) error {
 	_, err = p.pageMeta(ctx, run, pg.ID, token)
 	return p.tokenDead(ctx, run, pg.ID, err)
 }
+
+// needsLoginError is ErrNeedsLogin: a comparable value, so errors.Is finds
+// it, that carries the merchant's sentence and the fix.
+type needsLoginError struct{}
+
+func (needsLoginError) Error() string { return "page token is no longer valid" }
+
+func (needsLoginError) UserMessage() string {
+	return "Facebook no longer accepts this page's sign-in (it expired, or the password or the app's access changed): sign in to Facebook again."
+}
+
+func (needsLoginError) Fix() fix.Fix { return fix.Fix{Action: fix.SignInFacebook} }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
+	"github.com/merchant-inbox/merchant-inbox/sync/fix"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
@@ -222,5 +223,19 @@ func TestPollTokenDeathIsAnnounced(t *testing.T) {
 	fin := ofKind(evs, PollFinished)
 	if len(fin) != 1 || !errors.Is(fin[0].Err, ErrNeedsLogin) {
 		t.Errorf("PollFinished %+v, want ErrNeedsLogin in Err", fin)
+	}
+}
+
+func TestNeedsLoginCarriesItsFix(t *testing.T) {
+	err := fmt.Errorf("page 100: %w", ErrNeedsLogin)
+	if !errors.Is(err, ErrNeedsLogin) {
+		t.Fatal("errors.Is does not find ErrNeedsLogin through a wrap")
+	}
+	f, ok := fix.Of(err)
+	if !ok || f.Action != fix.SignInFacebook {
+		t.Errorf("fix.Of = %+v, %v; want sign in to Facebook", f, ok)
+	}
+	if msg := err.(interface{ Unwrap() error }).Unwrap().(interface{ UserMessage() string }).UserMessage(); strings.Contains(msg, "merchant-inbox") {
+		t.Errorf("the sentence names a command: %q", msg)
 	}
 }
