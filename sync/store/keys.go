@@ -119,7 +119,13 @@ func recentPrefix(pageID string) []byte {
 
 // recentKey orders a page's conversations by last activity.
 func recentKey(pageID string, updated time.Time, psid string) []byte {
-	k := binary.BigEndian.AppendUint64(recentPrefix(pageID), stamp(updated))
+	return recentKeyAt(pageID, stamp(updated), psid)
+}
+
+// recentKeyAt is recentKey for a stamp already encoded. With psid ""
+// it sorts before every entry of that stamp and after every older one.
+func recentKeyAt(pageID string, ts uint64, psid string) []byte {
+	k := binary.BigEndian.AppendUint64(recentPrefix(pageID), ts)
 	k = append(k, sep)
 	return append(k, psid...)
 }

@@ -33,8 +33,12 @@ type Conversation struct {
 	CustomerName string    `json:"customer_name,omitempty"`
 	UpdatedAt    time.Time `json:"updated_at"` // latest activity; orders the inbox
 	Snippet      string    `json:"snippet,omitempty"`
-	MessageCount int       `json:"message_count,omitempty"`
-	UnreadCount  int       `json:"unread_count,omitempty"`
+	// LastDirection is who wrote the message Snippet previews (the
+	// newest stored one), so a list row can say "You: ...". It is empty
+	// while the snippet is Graph's and no message is stored yet.
+	LastDirection Direction `json:"last_direction,omitempty"`
+	MessageCount  int       `json:"message_count,omitempty"`
+	UnreadCount   int       `json:"unread_count,omitempty"`
 	// DeliveredAt and ReadAt are the customer's delivery and read
 	// watermarks: every outgoing message at or before them arrived / was seen.
 	DeliveredAt time.Time `json:"delivered_at,omitzero"`
