@@ -22,6 +22,7 @@ import (
 //	reactions  mid                                     -> Reaction (pending)
 //	sync       pageID                                  -> SyncState
 //	meta       "schema" | "stats" | "last_full_poll"   -> JSON
+//	           "migrate_from"                          -> convs key
 //
 // What the merchant connected, and the Shopify side:
 //
@@ -73,6 +74,9 @@ const (
 	metaStats        = "stats"
 	metaLastFullPoll = "last_full_poll"
 	metaSettings     = "settings"
+	// metaMigrateFrom is the last record an interrupted migration
+	// rewrote; it exists only while one is under way.
+	metaMigrateFrom = "migrate_from"
 )
 
 // stamp maps a time onto a uint64 whose big-endian bytes sort like the

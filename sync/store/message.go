@@ -47,6 +47,9 @@ func (t *txn) putMessage(m Message) error {
 	}
 	e.cur.UpdatedAt = later(e.cur.UpdatedAt, m.CreatedAt)
 	e.resnip = true
+	if m.Direction == Incoming {
+		e.newIn = append(e.newIn, key)
+	}
 	return nil
 }
 
@@ -87,6 +90,9 @@ func (t *txn) mergeMessage(key []byte, m Message) error {
 		return err
 	}
 	e.resnip = true
+	if old.Direction == "" && merged.Direction == Incoming {
+		e.newIn = append(e.newIn, key)
+	}
 	return nil
 }
 

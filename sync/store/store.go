@@ -34,10 +34,10 @@ var (
 	ErrAmbiguous = errors.New("ambiguous: matches conversations under several pages")
 )
 
-// schemaVersion is recorded in the file so a future layout change can
-// migrate, and so an older binary refuses a newer file instead of
-// misreading it.
-const schemaVersion = 1
+// schemaVersion is recorded in the file so a layout change can migrate
+// (see migrate), and so an older binary refuses a newer file instead of
+// misreading it. 2: local unread counts and read markers.
+const schemaVersion = 2
 
 // defaultTimeout bounds the wait for the file lock: long enough to ride
 // out a previous instance that is just exiting, short enough that a
@@ -88,10 +88,15 @@ func Open(path string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	if err := migrate(db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	return &Store{db: db, path: path, w: newCommitter(db)}, nil
 }
 
-// initSchema creates every bucket and checks or records the version.
+// initSchema creates every bucket and checks the version, or records it
+// for a new file. An older version is left for migrate.
 func initSchema(tx *bbolt.Tx) error {
 	for _, name := range []string{
 		bucketMeta, bucketPages, bucketConvs, bucketConvIDs, bucketRecent,

@@ -58,6 +58,12 @@ type convEntry struct {
 	// resnip asks flush to settle the snippet: a message or a snippet
 	// was written.
 	resnip bool
+	// newIn are the msgs keys of incoming messages this write stored
+	// (or learnt the direction of); flush counts those after the marker.
+	newIn [][]byte
+	// imported is Graph's view of the conversation when this write is
+	// its first import by a poll; flush places the read marker from it.
+	imported *graphUnread
 }
 
 func newTxn(tx *bbolt.Tx) (*txn, error) {
@@ -115,6 +121,9 @@ func (t *txn) conv(pageID, psid string) (*convEntry, error) {
 func (t *txn) flush() error {
 	for _, e := range t.cache {
 		if err := t.settleSnippet(e); err != nil {
+			return err
+		}
+		if err := t.settleUnread(e); err != nil {
 			return err
 		}
 		if err := t.flushConv(e); err != nil {
