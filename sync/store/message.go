@@ -45,6 +45,9 @@ func (t *txn) putMessage(m Message) error {
 	if err != nil {
 		return err
 	}
+	if err := t.indexMessage(e, m); err != nil {
+		return err
+	}
 	e.cur.UpdatedAt = later(e.cur.UpdatedAt, m.CreatedAt)
 	e.resnip = true
 	if m.Direction == Incoming {
@@ -87,6 +90,9 @@ func (t *txn) mergeMessage(key []byte, m Message) error {
 	}
 	e, err := t.conv(old.PageID, old.PSID)
 	if err != nil {
+		return err
+	}
+	if err := t.reindexMessage(e, old, merged); err != nil {
 		return err
 	}
 	e.resnip = true
