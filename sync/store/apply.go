@@ -23,11 +23,12 @@ import (
 //   - The snippet is the preview of the conversation's newest stored
 //     message when that has one (see settleSnippet).
 //   - UnreadCount counts the incoming messages after the merchant's read
-//     marker. The first time a poll stores a conversation, its copy's
-//     UnreadCount (Graph's) places the marker, so importing a page's
-//     history does not light up every old conversation (see
-//     settleUnread); later copies' counts are ignored. Only MarkRead
-//     moves the marker after that.
+//     marker. The first time a poll stores a conversation (a copy with
+//     its Graph ID), the copy's UnreadCount (Graph's) places the marker,
+//     so importing a page's history does not light up every old
+//     conversation (see settleUnread); later copies' counts, and those of
+//     copies without an ID, are ignored. Only MarkRead moves the marker
+//     after that.
 //   - Messages are deduplicated by mid (see putMessage).
 //   - Reactions set Message.Reaction; the latest by At wins, and one for a
 //     message not stored yet waits for it (see react).
@@ -151,8 +152,10 @@ func (t *txn) mergeConv(c Conversation) error {
 	}
 	// Graph's unread count only seeds the read marker of a conversation
 	// a poll imports for the first time (see settleUnread); from then on
-	// the count is kept here.
-	if !cur.Polled {
+	// the count is kept here. A poll's copy is the one that carries the
+	// Graph conversation id: a copy without it (a name looked up on its
+	// own, say) says nothing about what was read.
+	if !cur.Polled && c.ID != "" {
 		cur.Polled = true
 		e.imported = &graphUnread{count: c.UnreadCount, at: c.UpdatedAt}
 	}

@@ -41,9 +41,9 @@ type Conversation struct {
 	// UnreadCount is the number of incoming messages after the
 	// merchant's read marker (SeenAt, SeenID). Every write keeps it, so
 	// it is the same whichever source brought a message first and however
-	// often. In a poll's copy given to Apply it carries Graph's
-	// unread_count instead, which only the conversation's first import
-	// by a poll uses (see Apply).
+	// often. In a poll's copy given to Apply (one with ID set) it
+	// carries Graph's unread_count instead, which only the
+	// conversation's first import by a poll uses (see Apply).
 	UnreadCount int `json:"unread_count,omitempty"`
 	// SeenAt and SeenID are the merchant's read marker: the CreatedAt
 	// and mid of the newest message they have seen here, zero before
