@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -10,8 +11,13 @@ import (
 
 const messagesUsage = `messages [--json] [--limit N] CONVERSATION_OR_PSID
 
-Shows one conversation's messages, oldest first. The conversation is named by
-its Graph id (t_...) or by the customer's PSID.`
+Shows one conversation's latest messages (200 unless --limit says otherwise),
+oldest first. The conversation is named by its Graph id (t_...) or by the
+customer's PSID.`
+
+// defaultMessagesLimit keeps a years-long thread from flooding the
+// terminal; a hint says how to see the rest.
+const defaultMessagesLimit = 200
 
 type messagesOptions struct {
 	json  bool
@@ -28,7 +34,7 @@ func runMessages(ctx context.Context, e *env, args []string) error {
 	var o messagesOptions
 	fs := e.flags("messages", messagesUsage)
 	fs.BoolVar(&o.json, "json", false, "print JSON")
-	fs.IntVar(&o.limit, "limit", 0, "only the latest `N` messages (0: all)")
+	fs.IntVar(&o.limit, "limit", defaultMessagesLimit, "only the latest `N` messages (0: all)")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -47,7 +53,7 @@ func runMessages(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("conversation %s: %w", fs.Arg(0), err)
 	}
-	msgs, err := st.Messages(ctx, conv.PageID, conv.PSID, o.limit)
+	msgs, err := latestMessages(ctx, e, st, conv, o.limit, flagSet(fs, "limit"))
 	if err != nil {
 		return err
 	}
@@ -70,6 +76,33 @@ func runMessages(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.Stdout, "%s  %s: %s\n", when(m.CreatedAt), who, messageText(m))
 	}
 	return nil
+}
+
+// latestMessages reads the latest limit messages (all when 0). When the
+// limit was not asked for and cut the thread, a line on stderr says so,
+// leaving stdout as parseable as ever.
+func latestMessages(ctx context.Context, e *env, st *store.Store, conv store.Conversation, limit int, explicit bool) ([]store.Message, error) {
+	if limit == 0 {
+		return st.Messages(ctx, conv.PageID, conv.PSID, 0)
+	}
+	msgs, err := st.Messages(ctx, conv.PageID, conv.PSID, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) <= limit {
+		return msgs, nil
+	}
+	if !explicit {
+		fmt.Fprintf(e.Stderr, "showing the latest %d messages; --limit 0 shows all of them, --limit N the latest N\n", limit)
+	}
+	return msgs[1:], nil
+}
+
+// flagSet reports whether the command line set the named flag.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func messageText(m store.Message) string {

@@ -59,7 +59,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if o.tunnel != "ngrok" && o.tunnel != "loopback" {
 		return usagef("serve: --tunnel must be ngrok or loopback")
 	}
-	st, err := e.cfg.openStore()
+	e.log = slog.New(slog.NewTextHandler(e.Stderr, nil))
+	st, err := e.cfg.openStore(e.log)
 	if err != nil {
 		return err
 	}
@@ -68,8 +69,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	e.log = slog.New(slog.NewTextHandler(e.Stderr, nil))
-	eo.Logger = e.log
 	eng := engine.New(eo)
 	stop := e.hostEngine(ctx, eng, nil)
 	defer stop()

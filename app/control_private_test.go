@@ -20,7 +20,7 @@ func TestDataDirIsMadePrivate(t *testing.T) {
 	if err := os.Chmod(dir, 0o755); err != nil { // whatever the umask
 		t.Fatal(err)
 	}
-	st, err := config{dataDir: dir}.openStore()
+	st, err := config{dataDir: dir}.openStore(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -83,11 +84,11 @@ func (c config) dbPath() string { return filepath.Join(c.dataDir, dbFileName) }
 
 // openStore opens the database in the private data directory. A second
 // instance gets store.ErrLocked within a second.
-func (c config) openStore() (*store.Store, error) {
+func (c config) openStore(log *slog.Logger) (*store.Store, error) {
 	if err := c.ensureDataDir(); err != nil {
 		return nil, err
 	}
-	return store.Open(c.dbPath(), store.Options{Timeout: storeLockTimeout})
+	return store.Open(c.dbPath(), store.Options{Timeout: storeLockTimeout, Logger: log})
 }
 
 // ensureDataDir creates the data directory private to the user (0700), and

@@ -105,7 +105,7 @@ func (e *env) openStore() (st *store.Store, release func(), err error) {
 	if e.host != nil {
 		return e.host.st, func() {}, nil
 	}
-	st, err = e.cfg.openStore()
+	st, err = e.cfg.openStore(e.log)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -137,6 +137,19 @@ func (e *Engine) SyncNow() error {
 	return g.sched.SyncNow()
 }
 
+// MarkRead moves the merchant's read marker of a conversation to its
+// newest message, and tells subscribers when that changed anything.
+func (e *Engine) MarkRead(ctx context.Context, pageID, psid string) error {
+	changed, err := e.o.Store.MarkRead(ctx, pageID, psid)
+	if err != nil {
+		return err
+	}
+	if changed {
+		e.publish(Event{Kind: ConversationChanged, PageID: pageID, PSID: psid})
+	}
+	return nil
+}
+
 // Run runs the engine until ctx ends, reassembling it on each Reload. It
 // returns nil when stopped by ctx, after webhook requests under way have
 // committed and answered.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
 // A poll waits for the one under way instead of running beside it.
@@ -48,5 +50,30 @@ func TestCheckListen(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("CheckListen(%q, %v) = %v, want ok=%v", tc.addr, tc.public, err, tc.ok)
 		}
+	}
+}
+
+func TestMarkReadAnnouncesOnlyAChange(t *testing.T) {
+	f := newFixture(t)
+	in := store.Message{ID: "m_1", PageID: "100", PSID: "9001", Direction: store.Incoming, CreatedAt: t0, Text: "hi"}
+	if _, err := f.st.Apply(t.Context(), store.Changes{Messages: []store.Message{in}}); err != nil {
+		t.Fatal(err)
+	}
+	e := New(Options{Store: f.st})
+	events := e.Subscribe(t.Context(), 10)
+	for range 2 { // the second is a no-op: already read
+		if err := e.MarkRead(t.Context(), "100", "9001"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := f.st.Conversation(t.Context(), "100", "9001")
+	if err != nil || c.UnreadCount != 0 {
+		t.Fatalf("after MarkRead: unread %d, %v", c.UnreadCount, err)
+	}
+	if n := len(events); n != 1 {
+		t.Fatalf("%d events, want one conversation-changed", n)
+	}
+	if ev := <-events; ev.Kind != ConversationChanged || ev.PSID != "9001" {
+		t.Errorf("event %+v, want conversation-changed for 9001", ev)
 	}
 }

@@ -16,12 +16,19 @@ import (
 //     UpdatedAt only moves forward. NeedsLogin is left alone (SetNeedsLogin
 //     owns it).
 //   - Conversations (from polls) are created if missing, with their page;
-//     non-empty ID and CustomerName overwrite; a non-empty Snippet,
-//     MessageCount and UnreadCount overwrite unless the copy's UpdatedAt
-//     is older (to the second) than the stored one; UpdatedAt, DeliveredAt
-//     and ReadAt only move forward.
+//     non-empty ID and CustomerName overwrite; a non-empty Snippet and
+//     MessageCount overwrite unless the copy's UpdatedAt is older (to the
+//     second) than the stored one; UpdatedAt, DeliveredAt and ReadAt only
+//     move forward.
 //   - The snippet is the preview of the conversation's newest stored
 //     message when that has one (see settleSnippet).
+//   - UnreadCount counts the incoming messages after the merchant's read
+//     marker. The first time a poll stores a conversation (a copy with
+//     its Graph ID), the copy's UnreadCount (Graph's) places the marker,
+//     so importing a page's history does not light up every old
+//     conversation (see settleUnread); later copies' counts, and those of
+//     copies without an ID, are ignored. Only MarkRead moves the marker
+//     after that.
 //   - Messages are deduplicated by mid (see putMessage).
 //   - Reactions set Message.Reaction; the latest by At wins, and one for a
 //     message not stored yet waits for it (see react).
@@ -142,7 +149,15 @@ func (t *txn) mergeConv(c Conversation) error {
 			e.resnip = true
 		}
 		cur.MessageCount = c.MessageCount
-		cur.UnreadCount = c.UnreadCount
+	}
+	// Graph's unread count only seeds the read marker of a conversation
+	// a poll imports for the first time (see settleUnread); from then on
+	// the count is kept here. A poll's copy is the one that carries the
+	// Graph conversation id: a copy without it (a name looked up on its
+	// own, say) says nothing about what was read.
+	if !cur.Polled && c.ID != "" {
+		cur.Polled = true
+		e.imported = &graphUnread{count: c.UnreadCount, at: c.UpdatedAt}
 	}
 	cur.UpdatedAt = later(cur.UpdatedAt, c.UpdatedAt)
 	cur.DeliveredAt = later(cur.DeliveredAt, c.DeliveredAt)

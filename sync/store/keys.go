@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"math"
 	"strings"
@@ -22,6 +23,8 @@ import (
 //	reactions  mid                                     -> Reaction (pending)
 //	sync       pageID                                  -> SyncState
 //	meta       "schema" | "stats" | "last_full_poll"   -> JSON
+//	           "search"                                -> index build state
+//	           "migrate_from"                          -> convs key
 //
 // What the merchant connected, and the Shopify side:
 //
@@ -32,6 +35,19 @@ import (
 //	product_tombs       productID                      -> deletion time
 //	shopify_hooks       webhookID                      -> time first seen
 //	shopify_hook_times  stamp(seen) webhookID          -> (empty)
+//
+// The search index (see index.go and search.go) lists, for every folded
+// word, the messages and customer names holding it, newest last, so a
+// query reads each word's list backwards from its end:
+//
+//	search_msgs   term 0 be32(seconds(CreatedAt)) be32(convNo)  -> (empty)
+//	search_names  term 0 be32(seconds(UpdatedAt)) be32(convNo)  -> (empty)
+//	conv_nos      pageID 0 psid                                 -> be32(convNo)
+//	conv_keys     be32(convNo)                                  -> pageID 0 psid
+//
+// A conversation number (4 bytes) stands in for pageID 0 psid (~35) in
+// the millions of postings; a posting names a conversation and a second,
+// and the message is found under that second in the conversation's range.
 //
 // product_titles lists the catalogue in display order (see titleKey);
 // shopify_hook_times lets the dedupe record be pruned oldest first
@@ -58,6 +74,11 @@ const (
 	bucketReactions = "reactions"
 	bucketSync      = "sync"
 
+	bucketSearchMsgs  = "search_msgs"
+	bucketSearchNames = "search_names"
+	bucketConvNos     = "conv_nos"
+	bucketConvKeys    = "conv_keys"
+
 	bucketConns            = "connections"
 	bucketShop             = "shop"
 	bucketProducts         = "products"
@@ -73,6 +94,10 @@ const (
 	metaStats        = "stats"
 	metaLastFullPoll = "last_full_poll"
 	metaSettings     = "settings"
+	metaSearch       = "search"
+	// metaMigrateFrom is the last record an interrupted migration
+	// rewrote; it exists only while one is under way.
+	metaMigrateFrom = "migrate_from"
 )
 
 // stamp maps a time onto a uint64 whose big-endian bytes sort like the
@@ -119,7 +144,13 @@ func recentPrefix(pageID string) []byte {
 
 // recentKey orders a page's conversations by last activity.
 func recentKey(pageID string, updated time.Time, psid string) []byte {
-	k := binary.BigEndian.AppendUint64(recentPrefix(pageID), stamp(updated))
+	return recentKeyAt(pageID, stamp(updated), psid)
+}
+
+// recentKeyAt is recentKey for a stamp already encoded. With psid ""
+// it sorts before every entry of that stamp and after every older one.
+func recentKeyAt(pageID string, ts uint64, psid string) []byte {
+	k := binary.BigEndian.AppendUint64(recentPrefix(pageID), ts)
 	k = append(k, sep)
 	return append(k, psid...)
 }
@@ -180,3 +211,67 @@ func hookTimeKey(seen time.Time, webhookID string) []byte {
 	k = binary.BigEndian.AppendUint64(k, stamp(seen))
 	return append(k, webhookID...)
 }
+
+// docKey is a search posting's target: a conversation and a second. It
+// orders postings by time, and ties by conversation number.
+type docKey struct {
+	sec  uint32
+	conv uint32
+}
+
+const docKeyLen = 8
+
+func (d docKey) appendTo(b []byte) []byte {
+	b = binary.BigEndian.AppendUint32(b, d.sec)
+	return binary.BigEndian.AppendUint32(b, d.conv)
+}
+
+func (d docKey) compare(e docKey) int {
+	if c := cmp.Compare(d.sec, e.sec); c != 0 {
+		return c
+	}
+	return cmp.Compare(d.conv, e.conv)
+}
+
+// prev is the greatest docKey below d; ok is false at the very first.
+func (d docKey) prev() (docKey, bool) {
+	switch {
+	case d.conv > 0:
+		return docKey{d.sec, d.conv - 1}, true
+	case d.sec > 0:
+		return docKey{d.sec - 1, math.MaxUint32}, true
+	}
+	return docKey{}, false
+}
+
+// seconds is a time in whole seconds for a search posting: Graph's own
+// precision, and half the bytes of a stamp.
+func seconds(t time.Time) uint32 {
+	return uint32(min(stamp(t)/uint64(time.Second), math.MaxUint32))
+}
+
+// termPrefix is the prefix of one term's postings.
+func termPrefix(term string) []byte {
+	k := make([]byte, 0, len(term)+1+docKeyLen)
+	k = append(k, term...)
+	return append(k, sep)
+}
+
+// postingKey is one posting: term 0 docKey.
+func postingKey(term string, d docKey) []byte {
+	return d.appendTo(termPrefix(term))
+}
+
+// postingDoc returns the docKey at the end of a posting key.
+func postingDoc(k []byte) (docKey, bool) {
+	if len(k) < 1+docKeyLen || k[len(k)-docKeyLen-1] != sep {
+		return docKey{}, false
+	}
+	d := k[len(k)-docKeyLen:]
+	return docKey{binary.BigEndian.Uint32(d), binary.BigEndian.Uint32(d[4:])}, true
+}
+
+// postingTerm returns the term of a posting key.
+func postingTerm(k []byte) []byte { return k[:max(len(k)-docKeyLen-1, 0)] }
+
+func convNoKey(no uint32) []byte { return binary.BigEndian.AppendUint32(nil, no) }

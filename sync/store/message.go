@@ -45,8 +45,14 @@ func (t *txn) putMessage(m Message) error {
 	if err != nil {
 		return err
 	}
+	if err := t.indexMessage(e, m); err != nil {
+		return err
+	}
 	e.cur.UpdatedAt = later(e.cur.UpdatedAt, m.CreatedAt)
 	e.resnip = true
+	if m.Direction == Incoming {
+		e.newIn = append(e.newIn, key)
+	}
 	return nil
 }
 
@@ -86,7 +92,13 @@ func (t *txn) mergeMessage(key []byte, m Message) error {
 	if err != nil {
 		return err
 	}
+	if err := t.reindexMessage(e, old, merged); err != nil {
+		return err
+	}
 	e.resnip = true
+	if old.Direction == "" && merged.Direction == Incoming {
+		e.newIn = append(e.newIn, key)
+	}
 	return nil
 }
 
@@ -95,8 +107,9 @@ func (t *txn) mergeMessage(key []byte, m Message) error {
 // stored messages rather than at what this write brought keeps it right
 // when a poll stores older messages after newer ones, or carries Graph's
 // snippet from before a message a webhook stored meanwhile (Graph's
-// seconds cannot always tell). A newest message with no preview leaves
-// the snippet as it is.
+// seconds cannot always tell). LastDirection is set with the snippet, so
+// the two always describe the same message. A newest message with no
+// preview leaves both as they are.
 func (t *txn) settleSnippet(e *convEntry) error {
 	if !e.resnip {
 		return nil
@@ -111,6 +124,7 @@ func (t *txn) settleSnippet(e *convEntry) error {
 	}
 	if s := snippet(m); s != "" {
 		e.cur.Snippet = s
+		e.cur.LastDirection = m.Direction
 	}
 	return nil
 }

@@ -37,8 +37,27 @@ type Conversation struct {
 	CustomerName string    `json:"customer_name,omitempty"`
 	UpdatedAt    time.Time `json:"updated_at"` // latest activity; orders the inbox
 	Snippet      string    `json:"snippet,omitempty"`
-	MessageCount int       `json:"message_count,omitempty"`
-	UnreadCount  int       `json:"unread_count,omitempty"`
+	// LastDirection is who wrote the message Snippet previews (the
+	// newest stored one), so a list row can say "You: ...". It is empty
+	// while the snippet is Graph's and no message is stored yet.
+	LastDirection Direction `json:"last_direction,omitempty"`
+	MessageCount  int       `json:"message_count,omitempty"` // Graph's count
+	// UnreadCount is the number of incoming messages after the
+	// merchant's read marker (SeenAt, SeenID). Every write keeps it, so
+	// it is the same whichever source brought a message first and however
+	// often. In a poll's copy given to Apply (one with ID set) it
+	// carries Graph's unread_count instead, which only the
+	// conversation's first import by a poll uses (see Apply).
+	UnreadCount int `json:"unread_count,omitempty"`
+	// SeenAt and SeenID are the merchant's read marker: the CreatedAt
+	// and mid of the newest message they have seen here, zero before
+	// any. Every message at or before it is read. Only MarkRead and the
+	// first import by a poll move it, and only forward.
+	SeenAt time.Time `json:"seen_at,omitzero"`
+	SeenID string    `json:"seen_id,omitempty"`
+	// Polled is set once a poll has stored the conversation, after which
+	// Graph's unread count no longer matters.
+	Polled bool `json:"polled,omitempty"`
 	// DeliveredAt and ReadAt are the customer's delivery and read
 	// watermarks: every outgoing message at or before them arrived / was seen.
 	DeliveredAt time.Time `json:"delivered_at,omitzero"`

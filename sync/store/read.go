@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -62,54 +61,6 @@ func (s *Store) Pages(ctx context.Context) ([]Page, error) {
 		return nil, fmt.Errorf("store: pages: %w", err)
 	}
 	return pages, nil
-}
-
-// Messages returns a conversation's messages, oldest first. With limit > 0
-// it returns only the latest limit of them (still oldest first), which is
-// what a chat view opens on. It returns ErrNotFound if the conversation
-// does not exist.
-func (s *Store) Messages(ctx context.Context, pageID, psid string, limit int) ([]Message, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("store: messages of %s/%s: %w", pageID, psid, err)
-	}
-	var msgs []Message
-	err := s.view(func(b buckets) error {
-		if b.convs.Get(convKey(pageID, psid)) == nil {
-			return ErrNotFound
-		}
-		prefix := msgPrefix(pageID, psid)
-		c := b.msgs.Cursor()
-		add := func(k, v []byte) error {
-			var m Message
-			if err := decode(k, v, &m); err != nil {
-				return err
-			}
-			msgs = append(msgs, m)
-			return nil
-		}
-		if limit <= 0 {
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-				if err := add(k, v); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		for k, v := lastWithPrefix(c, prefix); k != nil && len(msgs) < limit; k, v = c.Prev() {
-			if !bytes.HasPrefix(k, prefix) {
-				break
-			}
-			if err := add(k, v); err != nil {
-				return err
-			}
-		}
-		slices.Reverse(msgs)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: messages of %s/%s: %w", pageID, psid, err)
-	}
-	return msgs, nil
 }
 
 // Message returns one message by mid, or ErrNotFound.
@@ -203,7 +154,14 @@ func decode(k, v []byte, dst any) error {
 // returns nil if there is none. Seeking just past the range and stepping
 // back costs one tree descent, however long the range is.
 func lastWithPrefix(c *bbolt.Cursor, prefix []byte) (k, v []byte) {
-	k, v = c.Seek(prefixEnd(prefix))
+	return lastBefore(c, prefix, prefixEnd(prefix))
+}
+
+// lastBefore positions c on the last key starting with prefix that sorts
+// before bound, and returns nil if there is none: where a backwards walk
+// resumes from a cursor.
+func lastBefore(c *bbolt.Cursor, prefix, bound []byte) (k, v []byte) {
+	k, v = c.Seek(bound)
 	if k == nil {
 		k, v = c.Last()
 	} else {

@@ -11,11 +11,15 @@
 package store
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -34,10 +38,10 @@ var (
 	ErrAmbiguous = errors.New("ambiguous: matches conversations under several pages")
 )
 
-// schemaVersion is recorded in the file so a future layout change can
-// migrate, and so an older binary refuses a newer file instead of
-// misreading it.
-const schemaVersion = 1
+// schemaVersion is recorded in the file so a layout change can migrate
+// (see migrate), and so an older binary refuses a newer file instead of
+// misreading it. 2: local unread counts and read markers.
+const schemaVersion = 2
 
 // defaultTimeout bounds the wait for the file lock: long enough to ride
 // out a previous instance that is just exiting, short enough that a
@@ -52,6 +56,9 @@ type Options struct {
 	// NoSync skips fsync on commit. Only for benchmarks and fixtures: a
 	// crash can lose or corrupt committed data.
 	NoSync bool
+	// Logger hears about work the store does in the background (building
+	// the search index of an older file). Nil discards it.
+	Logger *slog.Logger
 }
 
 // Store is an open database. It is safe for concurrent use.
@@ -59,6 +66,12 @@ type Store struct {
 	db   *bbolt.DB
 	path string
 	w    *committer
+	log  *slog.Logger
+
+	// The background search index build (see indexbuild.go).
+	indexing  atomic.Bool
+	stopBuild context.CancelFunc
+	bg        sync.WaitGroup
 }
 
 // Open opens or creates the database at path (mode 0600, parent
@@ -88,10 +101,27 @@ func Open(path string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &Store{db: db, path: path, w: newCommitter(db)}, nil
+	if err := migrate(db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	build, err := prepareIndex(db)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("store: open %s: search index: %w", path, err)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{db: db, path: path, w: newCommitter(db), log: opts.Logger}
+	if build {
+		s.startIndexBuild()
+	}
+	return s, nil
 }
 
-// initSchema creates every bucket and checks or records the version.
+// initSchema creates every bucket and checks the version, or records it
+// for a new file. An older version is left for migrate.
 func initSchema(tx *bbolt.Tx) error {
 	for _, name := range []string{
 		bucketMeta, bucketPages, bucketConvs, bucketConvIDs, bucketRecent,
@@ -101,6 +131,8 @@ func initSchema(tx *bbolt.Tx) error {
 		// and an older binary never looks at them.
 		bucketConns, bucketShop, bucketProducts, bucketProductTitles,
 		bucketProductTombs, bucketShopifyHooks, bucketShopifyHookTimes,
+		// Schema 2.
+		bucketSearchMsgs, bucketSearchNames, bucketConvNos, bucketConvKeys,
 	} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)
@@ -116,12 +148,21 @@ func initSchema(tx *bbolt.Tx) error {
 		}
 		return nil
 	}
+	// A new file: its search index is complete from the first write.
+	if err := putJSON(meta, []byte(metaSearch), searchState{Version: searchVersion, Done: true}); err != nil {
+		return err
+	}
 	return putJSON(meta, []byte(metaSchema), schemaVersion)
 }
 
-// Close commits the writes already queued, then releases the file and its
+// Close stops the search index build if one runs (the next Open resumes
+// it), commits the writes already queued, then releases the file and its
 // lock. Writes after Close fail with ErrClosed.
 func (s *Store) Close() error {
+	if s.stopBuild != nil {
+		s.stopBuild()
+	}
+	s.bg.Wait()
 	s.w.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)

@@ -3,137 +3,14 @@ package store
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
+
+	bbolt "go.etcd.io/bbolt"
 )
-
-// Fixture size: a merchant far past what the app is built for, so the
-// benchmarks show that reads do not grow with the database.
-const (
-	fixturePages = 4
-	fixtureConvs = 100_000
-	fixtureMsgs  = 1_000_000
-	// hotConv is the conversation MessagesLatest50 reads. It has
-	// hotMsgs messages; conversations 1..emptyConvs have none, so the
-	// total stays fixtureMsgs with 10 in every other conversation.
-	hotConv    = 0
-	hotMsgs    = 5_000
-	emptyConvs = 499
-)
-
-// fixture is built at most once per test binary, and only if a benchmark
-// asks for it; TestMain removes it.
-var fixture struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-// benchSeq makes the IDs written by the write benchmarks unique across
-// their repeated runs against the same file.
-var benchSeq atomic.Int64
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if fixture.dir != "" {
-		os.RemoveAll(fixture.dir)
-	}
-	os.Exit(code)
-}
-
-// fixtureConv names conversation i. Consecutive conversations share a
-// page, so the build appends to one key range at a time: bbolt holds a
-// transaction's dirty nodes unsplit until commit, and inserting in the
-// middle of one that grew huge would make the build quadratic.
-func fixtureConv(i int) (pageID, psid string) {
-	return fmt.Sprintf("1000000000%d", i/(fixtureConvs/fixturePages)), fmt.Sprintf("2%015d", i)
-}
-
-func fixtureMsgCount(i int) int {
-	switch {
-	case i == hotConv:
-		return hotMsgs
-	case i <= emptyConvs:
-		return 0
-	}
-	return (fixtureMsgs - hotMsgs) / (fixtureConvs - 1 - emptyConvs)
-}
-
-// openFixture opens the shared large database with real fsync.
-func openFixture(b *testing.B) *Store {
-	b.Helper()
-	fixture.once.Do(func() {
-		fixture.dir, fixture.err = os.MkdirTemp("", "store-bench-")
-		if fixture.err == nil {
-			fixture.path = filepath.Join(fixture.dir, "inbox.db")
-			fixture.err = buildFixture(fixture.path)
-		}
-	})
-	if fixture.err != nil {
-		b.Fatal(fixture.err)
-	}
-	s, err := Open(fixture.path, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
-}
-
-func buildFixture(path string) error {
-	start := time.Now()
-	s, err := Open(path, Options{NoSync: true})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ctx := context.Background()
-	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	// Conversations (~20k messages) per transaction: enough to amortise
-	// the commits, few enough that the unsplit dirty nodes stay small.
-	const perApply = 2_000
-	var total int
-	for lo := 0; lo < fixtureConvs; lo += perApply {
-		var ch Changes
-		for i := lo; i < min(lo+perApply, fixtureConvs); i++ {
-			page, psid := fixtureConv(i)
-			// Scatter activity times so the recency index is not in
-			// insertion order.
-			updated := base.Add(time.Duration(i*7919%fixtureConvs) * time.Minute)
-			ch.Conversations = append(ch.Conversations, Conversation{PageID: page, PSID: psid,
-				ID: fmt.Sprintf("t_%d", 9e15+i), CustomerName: "Customer " + psid, UpdatedAt: updated,
-				MessageCount: fixtureMsgCount(i)})
-			n := fixtureMsgCount(i)
-			for j := range n {
-				dir := Incoming
-				if j%2 == 1 {
-					dir = Outgoing
-				}
-				ch.Messages = append(ch.Messages, Message{ID: fmt.Sprintf("m_%x", uint64(i*hotMsgs+j)*0x9E3779B97F4A7C15),
-					PageID: page, PSID: psid, Direction: dir, CreatedAt: updated.Add(time.Duration(j-n) * time.Second),
-					Text: "Hello, is this still available? Size M please."})
-			}
-			total += n
-		}
-		if _, err := s.Apply(ctx, ch); err != nil {
-			return err
-		}
-	}
-	st, err := s.Stats(ctx)
-	if err != nil {
-		return err
-	}
-	if st.Conversations != fixtureConvs || st.Messages != fixtureMsgs || total != fixtureMsgs {
-		return fmt.Errorf("fixture has %+v (generated %d messages)", st, total)
-	}
-	fmt.Fprintf(os.Stderr, "built fixture: %d conversations, %d messages in %v\n", st.Conversations, st.Messages, time.Since(start).Round(time.Millisecond))
-	return nil
-}
 
 func BenchmarkConversationsRecent50(b *testing.B) {
 	s := openFixture(b)
@@ -147,6 +24,32 @@ func BenchmarkConversationsRecent50(b *testing.B) {
 	}
 }
 
+// BenchmarkConversationsPage reads one page of 50 of the merged inbox:
+// the first, and the 1,001st (50,000 conversations down).
+func BenchmarkConversationsPage(b *testing.B) {
+	s := openFixture(b)
+	ctx := context.Background()
+	deep := ""
+	for range 1000 {
+		l, err := s.ConversationsPage(ctx, ConversationQuery{After: deep})
+		if err != nil {
+			b.Fatal(err)
+		}
+		deep = l.Next
+	}
+	for _, tc := range []struct{ name, after string }{{"first", ""}, {"page1001", deep}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				l, err := s.ConversationsPage(ctx, ConversationQuery{After: tc.after, Limit: 50})
+				if err != nil || len(l.Items) != 50 || l.Next == "" {
+					b.Fatal(len(l.Items), err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkMessagesLatest50(b *testing.B) {
 	s := openFixture(b)
 	ctx := context.Background()
@@ -157,6 +60,70 @@ func BenchmarkMessagesLatest50(b *testing.B) {
 		if err != nil || len(ms) != 50 {
 			b.Fatal(len(ms), err)
 		}
+	}
+}
+
+// BenchmarkMessagesPage opens the 5,000-message thread (its latest 50)
+// and loads an older page 4,000 messages up.
+func BenchmarkMessagesPage(b *testing.B) {
+	s := openFixture(b)
+	ctx := context.Background()
+	page, psid := fixtureConv(hotConv)
+	older := ""
+	for range 80 {
+		l, err := s.MessagesPage(ctx, page, psid, older, 50)
+		if err != nil {
+			b.Fatal(err)
+		}
+		older = l.Older
+	}
+	for _, tc := range []struct{ name, before string }{{"latest", ""}, {"older4000", older}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				l, err := s.MessagesPage(ctx, page, psid, tc.before, 50)
+				if err != nil || len(l.Items) != 50 || l.Older == "" {
+					b.Fatal(len(l.Items), err)
+				}
+			}
+		})
+	}
+}
+
+// searchQueries are what the search benchmarks (and the comparison in
+// bench/searchcmp) ask: common and rare words, accents, two words,
+// prefixes as typed, customer names, and a word that is nowhere.
+func searchQueries() []struct{ Name, Text string } {
+	rare := newCorpus(fixtureSeed).vocab[len(commonWords)+2000]
+	return []struct{ Name, Text string }{
+		{"common", "hello "},
+		{"accent", "cafe "},
+		{"two_words", "livraison demain "},
+		{"prefix1", "d"},
+		{"prefix3", "liv"},
+		{"name", "zoe"},
+		{"rare", rare + " "},
+		{"none", "xyzzy "},
+	}
+}
+
+// BenchmarkSearch is the search box: the first 50 hits, newest first.
+func BenchmarkSearch(b *testing.B) {
+	s := openFixture(b)
+	ctx := context.Background()
+	for _, q := range searchQueries() {
+		b.Run(q.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			var hits int
+			for b.Loop() {
+				r, err := s.Search(ctx, SearchQuery{Text: q.Text, Limit: 50})
+				if err != nil {
+					b.Fatal(err)
+				}
+				hits = len(r.Hits)
+			}
+			b.ReportMetric(float64(hits), "hits")
+		})
 	}
 }
 
@@ -185,7 +152,7 @@ func BenchmarkFindConversation(b *testing.B) {
 func benchMessage() Changes {
 	n := int(benchSeq.Add(1))
 	page, psid := fixtureConv(n % fixtureConvs)
-	return Changes{Messages: []Message{{ID: fmt.Sprintf("m_bench_%d", n), PageID: page, PSID: psid,
+	return Changes{Messages: []Message{{ID: fmt.Sprintf("m_bench_%s_%d", benchRun, n), PageID: page, PSID: psid,
 		Direction: Incoming, CreatedAt: time.Now(), Text: "new message"}}}
 }
 
@@ -218,4 +185,111 @@ func BenchmarkApplyParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkIndexWrite is the search index's own write cost: the postings
+// of 1,000 fixture-like messages per transaction (as a poll writes them),
+// commit and fsync included, into the 1M-message index. The messages
+// themselves are not written, and their times lie in 1990, below every
+// hit the search benchmarks read. ns/msg is per message.
+func BenchmarkIndexWrite(b *testing.B) {
+	s := openFixture(b)
+	text := newCorpus(fixtureSeed + 1)
+	const batch = 1000
+	texts := make([]string, batch)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		for i := range texts {
+			texts[i] = text.text()
+		}
+		n := int(benchSeq.Add(1))
+		page, psid := fixtureConv(n % fixtureConvs)
+		at := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Hour)
+		b.StartTimer()
+		err := s.write(func(t *txn) error {
+			no, err := t.convNo(convKey(page, psid))
+			if err != nil {
+				return err
+			}
+			for i, txt := range texts {
+				d := docKey{seconds(at.Add(time.Duration(i) * time.Second)), no}
+				for _, term := range termSet(txt) {
+					if err := t.searchMsgs.Put(postingKey(term, d), nil); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/msg")
+}
+
+// BenchmarkUpgradeFromV1 opens a copy of the fixture made to look like a
+// schema 1 file (no read markers, no search index): the time Open takes
+// to migrate 100,000 conversations, then the time the background build
+// takes to index 1,000,000 messages. Run it with -benchtime 1x.
+func BenchmarkUpgradeFromV1(b *testing.B) {
+	s := openFixture(b)
+	if b.N > 1 {
+		b.Skip("one upgrade takes minutes; run with -benchtime 1x")
+	}
+	b.StopTimer()
+	path := filepath.Join(b.TempDir(), "v1.db")
+	if err := copyFile(s.Path(), path); err != nil {
+		b.Fatal(err)
+	}
+	old, err := Open(path, Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dropIndex(b, old)
+	if err := old.db.Update(func(tx *bbolt.Tx) error {
+		return putJSON(tx.Bucket([]byte(bucketMeta)), []byte(metaSchema), 1)
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.StartTimer()
+	start := time.Now()
+	up, err := Open(path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	migrated := time.Since(start)
+	up.bg.Wait()
+	indexed := time.Since(start) - migrated
+	b.StopTimer()
+	if up.indexing.Load() {
+		b.Fatal("index build did not finish")
+	}
+	if err := up.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(migrated.Seconds(), "migrate-s")
+	b.ReportMetric(indexed.Seconds(), "index-s")
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }

@@ -12,6 +12,9 @@ import (
 type buckets struct {
 	meta, pages, convs, convIDs, recent, msgs, mids, reactions, sync *bbolt.Bucket
 
+	// The search index.
+	searchMsgs, searchNames, convNos, convKeys *bbolt.Bucket
+
 	// Connections, the Shopify shop and catalogue, and webhook dedupe.
 	conns, shop, products, productTitles, productTombs, shopifyHooks, shopifyHookTimes *bbolt.Bucket
 }
@@ -25,6 +28,8 @@ func bucketsOf(tx *bbolt.Tx) (buckets, error) {
 		{bucketMeta, &b.meta}, {bucketPages, &b.pages}, {bucketConvs, &b.convs},
 		{bucketConvIDs, &b.convIDs}, {bucketRecent, &b.recent}, {bucketMsgs, &b.msgs},
 		{bucketMids, &b.mids}, {bucketReactions, &b.reactions}, {bucketSync, &b.sync},
+		{bucketSearchMsgs, &b.searchMsgs}, {bucketSearchNames, &b.searchNames},
+		{bucketConvNos, &b.convNos}, {bucketConvKeys, &b.convKeys},
 		{bucketConns, &b.conns}, {bucketShop, &b.shop}, {bucketProducts, &b.products},
 		{bucketProductTitles, &b.productTitles}, {bucketProductTombs, &b.productTombs},
 		{bucketShopifyHooks, &b.shopifyHooks}, {bucketShopifyHookTimes, &b.shopifyHookTimes},
@@ -58,6 +63,15 @@ type convEntry struct {
 	// resnip asks flush to settle the snippet: a message or a snippet
 	// was written.
 	resnip bool
+	// newIn are the msgs keys of incoming messages this write stored
+	// (or learnt the direction of); flush counts those after the marker.
+	newIn [][]byte
+	// imported is Graph's view of the conversation when this write is
+	// its first import by a poll; flush places the read marker from it.
+	imported *graphUnread
+	// no is the conversation's number in the search index, 0 until
+	// looked up (see entryNo).
+	no uint32
 }
 
 func newTxn(tx *bbolt.Tx) (*txn, error) {
@@ -117,6 +131,9 @@ func (t *txn) flush() error {
 		if err := t.settleSnippet(e); err != nil {
 			return err
 		}
+		if err := t.settleUnread(e); err != nil {
+			return err
+		}
 		if err := t.flushConv(e); err != nil {
 			return err
 		}
@@ -130,6 +147,9 @@ func (t *txn) flush() error {
 func (t *txn) flushConv(e *convEntry) error {
 	c, o := e.cur, e.orig
 	if err := putIfChanged(t.convs, e.key, c); err != nil {
+		return err
+	}
+	if err := t.indexName(e); err != nil {
 		return err
 	}
 	if !e.existed || stamp(o.UpdatedAt) != stamp(c.UpdatedAt) {
