@@ -138,3 +138,35 @@ func lastSpace(r []rune) int {
 	}
 	return -1
 }
+
+// around keeps the part of s where query first matches in view: a row
+// shows the start of a line, and a search hit deep in a long message
+// would be cut off. The text before the match is shortened to a few
+// words behind an ellipsis.
+func around(s, query string) string {
+	const lead = 24 // characters kept before the match
+	q := strings.TrimSpace(query)
+	if q == "" {
+		return s
+	}
+	lower := strings.ToLower(s)
+	if len(lower) != len(s) { // a case change altered byte offsets
+		return s
+	}
+	i := strings.Index(lower, strings.ToLower(q))
+	if i < 0 {
+		return s
+	}
+	before := []rune(s[:i])
+	if len(before) <= lead {
+		return s
+	}
+	cut := len(before) - lead
+	for j := cut; j < len(before); j++ { // start at a word
+		if unicode.IsSpace(before[j]) {
+			cut = j + 1
+			break
+		}
+	}
+	return "…" + string(before[cut:]) + s[i:]
+}

@@ -85,3 +85,19 @@ func TestCutText(t *testing.T) {
 		t.Errorf("cutText of emoji cut at %d runes, want 100 and the ellipsis", len([]rune(got)))
 	}
 }
+
+func TestAround(t *testing.T) {
+	long := "Hello, I have a question about the delivery of my last order, number 2291"
+	tests := []struct{ s, q, want string }{
+		{long, "number", "…of my last order, number 2291"},
+		{long, "HELLO", long},
+		{long, "", long},
+		{long, "absent", long},
+		{"short text with match", "match", "short text with match"},
+	}
+	for _, tt := range tests {
+		if got := around(tt.s, tt.q); got != tt.want {
+			t.Errorf("around(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
