@@ -138,7 +138,13 @@ func (f *Fake) AddMessage(name string, m store.Message, live bool) {
 		c.CustomerName = name
 	}
 	ms := f.msgs[ref]
-	i, _ := slices.BinarySearchFunc(ms, m, func(a, b store.Message) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	// After any message of the same time: the later write is the newer.
+	i, _ := slices.BinarySearchFunc(ms, m, func(a, b store.Message) int {
+		if a.CreatedAt.After(b.CreatedAt) {
+			return 1
+		}
+		return -1
+	})
 	f.msgs[ref] = slices.Insert(ms, i, m)
 	c.MessageCount++
 	if i == len(ms) { // the newest
