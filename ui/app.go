@@ -121,11 +121,17 @@ func New(fa fyne.App, o Options) *App {
 // wire connects the widgets' callbacks to what the merchant wants.
 func (a *App) wire() {
 	v := a.view
+	// A new search or filter starts at the top: rows asked for by
+	// scrolling the old list are not wanted of the new one.
 	v.search.onQuery = func(q string) {
-		a.want(func(w *wants) { w.query, w.queryAt = q, a.clock.Now() })
+		a.want(func(w *wants) { w.query, w.queryAt, w.rows = q, a.clock.Now(), 0 })
 	}
 	v.search.onFilter = func(pageID string) {
-		a.want(func(w *wants) { w.pageID = pageID })
+		a.want(func(w *wants) {
+			if w.pageID != pageID {
+				w.pageID, w.rows = pageID, 0
+			}
+		})
 	}
 	v.list.wantMore = func(n int) {
 		a.want(func(w *wants) { w.rows = max(w.rows, n+listPage) })

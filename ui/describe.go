@@ -144,7 +144,7 @@ func lastSpace(r []rune) int {
 // would be cut off. The text before the match is shortened to a few
 // words behind an ellipsis.
 func around(s, query string) string {
-	const lead = 24 // characters kept before the match
+	const lead = 12 // characters kept before the match
 	q := strings.TrimSpace(query)
 	if q == "" {
 		return s
@@ -158,10 +158,10 @@ func around(s, query string) string {
 		return s
 	}
 	before := []rune(s[:i])
-	if len(before) <= lead {
+	if len(before)+len([]rune(q)) <= 20 { // in view already
 		return s
 	}
-	cut := len(before) - lead
+	cut := max(len(before)-lead, 0)
 	for j := cut; j < len(before); j++ { // start at a word
 		if unicode.IsSpace(before[j]) {
 			cut = j + 1

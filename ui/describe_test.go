@@ -89,11 +89,12 @@ func TestCutText(t *testing.T) {
 func TestAround(t *testing.T) {
 	long := "Hello, I have a question about the delivery of my last order, number 2291"
 	tests := []struct{ s, q, want string }{
-		{long, "number", "…of my last order, number 2291"},
+		{long, "number", "…order, number 2291"},
+		{"Hello, question about order #2003", "order", "…about order #2003"},
 		{long, "HELLO", long},
 		{long, "", long},
 		{long, "absent", long},
-		{"short text with match", "match", "short text with match"},
+		{"a match in view", "match", "a match in view"},
 	}
 	for _, tt := range tests {
 		if got := around(tt.s, tt.q); got != tt.want {

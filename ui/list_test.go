@@ -178,3 +178,22 @@ func TestLiveUpdateAtTopShowsNewRow(t *testing.T) {
 		return len(rows) == 2 && rows[0].Name == "Bea" && h.ListOffset() == 0
 	})
 }
+
+// A renamed page stays chosen in the filter.
+func TestFilterFollowsPages(t *testing.T) {
+	f := uitest.New(64)
+	f.AddPage(store.Page{ID: "p1", Name: "Boutique Lila"})
+	f.AddPage(store.Page{ID: "p2", Name: "Café Olé"})
+	f.AddMessage("Ana", message("p1", "ana", "m1", store.Incoming, now.Add(-time.Hour), "hi"), false)
+	f.AddMessage("Bea", message("p2", "bea", "m2", store.Incoming, now.Add(-time.Minute), "olá"), false)
+	h := ui.NewHarness(t, f, ui.HarnessOptions{}).Start().Loaded()
+	h.UI(func() { h.Filter("Café Olé") })
+	h.Eventually("Café Olé only", func() bool { r := h.Rows(); return len(r) == 1 && r[0].Name == "Bea" })
+
+	f.AddPage(store.Page{ID: "p2", Name: "Café Olé Lisboa"})
+	h.Eventually("the new name", func() bool {
+		opts, _ := h.FilterOptions()
+		r := h.Rows()
+		return fmt.Sprint(opts) == "[All pages Boutique Lila Café Olé Lisboa]" && len(r) == 1 && r[0].Page == "Café Olé Lisboa"
+	})
+}

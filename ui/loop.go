@@ -185,16 +185,19 @@ func (l *loop) step(ctx context.Context) time.Time {
 	}
 
 	// The thread first: opening one marks it read, and the list read
-	// after it then shows it read.
-	switch {
-	case w.selected != l.thread.ref:
+	// after it then shows it read. A refresh and a request for older
+	// messages may fall in the same step; both are served.
+	if w.selected != l.thread.ref {
 		l.openThread(ctx, w.selected)
 		l.thread.olderSeen = w.older
-	case w.older > l.thread.olderSeen:
-		l.thread.olderSeen = w.older
-		l.readOlder(ctx)
-	case (s.thread || s.pages) && !l.thread.ref.IsZero():
-		l.refreshThread(ctx)
+	} else if !l.thread.ref.IsZero() {
+		if s.thread || s.pages {
+			l.refreshThread(ctx)
+		}
+		if w.older > l.thread.olderSeen {
+			l.thread.olderSeen = w.older
+			l.readOlder(ctx)
+		}
 	}
 
 	queryDue := w.queryAt.Add(l.debounce)
@@ -206,7 +209,11 @@ func (l *loop) step(ctx context.Context) time.Time {
 	case settled && (!l.list.loaded || w.query != l.list.query || w.pageID != l.list.pageID):
 		l.readList(ctx, strings.TrimSpace(w.query), w.query, w.pageID, listPage)
 	case s.list || s.pages:
-		l.readList(ctx, strings.TrimSpace(l.list.query), l.list.query, l.list.pageID, max(len(l.list.rows), listPage))
+		n := max(len(l.list.rows), listPage)
+		if w.rows > n && l.list.next != "" { // more were asked for meanwhile
+			n = w.rows
+		}
+		l.readList(ctx, strings.TrimSpace(l.list.query), l.list.query, l.list.pageID, n)
 	case w.rows > len(l.list.rows) && l.list.next != "":
 		l.readMore(ctx)
 	}

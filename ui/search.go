@@ -19,6 +19,7 @@ type searchBar struct {
 	filter *widget.Select
 	clear  *widget.Button
 	pages  []store.Page
+	chosen string // the page filtered on, by id: its name may change
 
 	onQuery  func(string)
 	onFilter func(pageID string)
@@ -41,8 +42,9 @@ func newSearchBar() *searchBar {
 		}
 	}
 	s.filter = widget.NewSelect(nil, func(name string) {
+		s.chosen = s.pageID(name)
 		if s.onFilter != nil {
-			s.onFilter(s.pageID(name))
+			s.onFilter(s.chosen)
 		}
 	})
 	s.filter.Hide()
@@ -51,21 +53,22 @@ func newSearchBar() *searchBar {
 	return s
 }
 
-// setPages refreshes the filter's choices, keeping the choice made unless
-// its page is gone. The filter is shown only when there is a choice.
+// setPages refreshes the filter's choices, keeping the page chosen (by
+// id, so a renamed page stays chosen) unless it is gone. The filter is
+// shown only when there is a choice.
 func (s *searchBar) setPages(pages []store.Page) {
 	s.pages = pages
 	opts := []string{allPages}
-	for _, p := range pages {
+	selected := 0
+	for i, p := range pages {
 		opts = append(opts, pageLabel(p))
+		if p.ID == s.chosen {
+			selected = i + 1
+		}
 	}
-	chosen := s.filter.Selected
 	s.filter.SetOptions(opts)
-	switch {
-	case chosen == "" || s.pageID(chosen) == "" && chosen != allPages:
-		s.filter.SetSelectedIndex(0)
-	default:
-		s.filter.SetSelected(chosen)
+	if s.filter.Selected != opts[selected] { // the page is gone, or renamed
+		s.filter.SetSelectedIndex(selected)
 	}
 	s.filter.Hidden = len(pages) < 2
 	s.root.Refresh()
