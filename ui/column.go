@@ -106,3 +106,23 @@ func (k *listWidthKeeper) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	objects[0].Move(fyne.NewPos(0, 0))
 	objects[0].Resize(size)
 }
+
+// stackedText puts a title and a subtitle under each other, tight: the
+// labels' own padding would leave a gap between them.
+type stackedText struct{}
+
+func (stackedText) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	a, b := objects[0].MinSize(), objects[1].MinSize()
+	inner := theme.InnerPadding()
+	return fyne.NewSize(max(a.Width, b.Width), a.Height+b.Height-inner*1.5)
+}
+
+func (stackedText) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	a, b := objects[0].MinSize(), objects[1].MinSize()
+	inner := theme.InnerPadding()
+	top := (size.Height - (a.Height + b.Height - inner*1.5)) / 2
+	objects[0].Move(fyne.NewPos(0, top))
+	objects[0].Resize(fyne.NewSize(size.Width, a.Height))
+	objects[1].Move(fyne.NewPos(0, top+a.Height-inner*1.5))
+	objects[1].Resize(fyne.NewSize(size.Width, b.Height))
+}

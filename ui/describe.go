@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
@@ -169,4 +170,25 @@ func around(s, query string) string {
 		}
 	}
 	return "…" + string(before[cut:]) + s[i:]
+}
+
+// receiptWords is the delivery state of the merchant's last message:
+// "Seen 10:41", "Delivered", or "Sent".
+func receiptWords(m store.Message, c store.Conversation, now time.Time) string {
+	switch {
+	case !c.ReadAt.IsZero() && !c.ReadAt.Before(m.CreatedAt):
+		return "Seen " + momentAt(c.ReadAt, now)
+	case !c.DeliveredAt.IsZero() && !c.DeliveredAt.Before(m.CreatedAt):
+		return "Delivered"
+	}
+	return "Sent"
+}
+
+// displayName is the customer's name, or a stand-in until the profile is
+// known (a webhook carries only the PSID).
+func displayName(c store.Conversation) string {
+	if c.CustomerName != "" {
+		return oneLine(c.CustomerName)
+	}
+	return "Messenger customer"
 }

@@ -264,47 +264,6 @@ func (t *threadView) items(m threadModel) []fyne.CanvasObject {
 	return objs
 }
 
-// receiptWords is the delivery state of the merchant's last message:
-// "Seen 10:41", "Delivered", or "Sent".
-func receiptWords(m store.Message, c store.Conversation, now time.Time) string {
-	switch {
-	case !c.ReadAt.IsZero() && !c.ReadAt.Before(m.CreatedAt):
-		return "Seen " + momentAt(c.ReadAt, now)
-	case !c.DeliveredAt.IsZero() && !c.DeliveredAt.Before(m.CreatedAt):
-		return "Delivered"
-	}
-	return "Sent"
-}
-
-// displayName is the customer's name, or a stand-in until the profile is
-// known (a webhook carries only the PSID).
-func displayName(c store.Conversation) string {
-	if c.CustomerName != "" {
-		return oneLine(c.CustomerName)
-	}
-	return "Messenger customer"
-}
-
-// stackedText puts a title and a subtitle under each other, tight: the
-// labels' own padding would leave a gap between them.
-type stackedText struct{}
-
-func (stackedText) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	a, b := objects[0].MinSize(), objects[1].MinSize()
-	inner := theme.InnerPadding()
-	return fyne.NewSize(max(a.Width, b.Width), a.Height+b.Height-inner*1.5)
-}
-
-func (stackedText) Layout(objects []fyne.CanvasObject, size fyne.Size) {
-	a, b := objects[0].MinSize(), objects[1].MinSize()
-	inner := theme.InnerPadding()
-	top := (size.Height - (a.Height + b.Height - inner*1.5)) / 2
-	objects[0].Move(fyne.NewPos(0, top))
-	objects[0].Resize(fyne.NewSize(size.Width, a.Height))
-	objects[1].Move(fyne.NewPos(0, top+a.Height-inner*1.5))
-	objects[1].Resize(fyne.NewSize(size.Width, b.Height))
-}
-
 // retime re-words the day separators and the receipt after midnight.
 func (t *threadView) retime() {
 	if t.ref.IsZero() || len(t.m.msgs) == 0 {
