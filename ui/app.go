@@ -59,7 +59,8 @@ type App struct {
 	loop  *loop
 	notes *notifier
 
-	visible    atomic.Bool  // the window is shown
+	ctx        context.Context // ends when the app does (start sets it)
+	visible    atomic.Bool     // the window is shown
 	foreground atomic.Bool  // the app has the focus
 	applied    atomic.Int64 // batches of view updates applied (tests wait on it)
 	wg         sync.WaitGroup
@@ -78,6 +79,7 @@ func New(fa fyne.App, o Options) *App {
 		notify: fa.SendNotification,
 		quit:   fa.Quit,
 		kick:   make(chan struct{}, 1),
+		ctx:    context.Background(),
 	}
 	if a.clock == nil {
 		a.clock = clockwork.NewRealClock()
@@ -101,7 +103,8 @@ func New(fa fyne.App, o Options) *App {
 			dt.SetSystemTrayIcon(o.Icon)
 		}
 		a.tray = fyne.NewMenu("Merchant Inbox")
-		a.setTray(Status{}) // a first menu, replaced when the status is read
+		a.trayShown = trayStarting()
+		a.tray.Items = trayMenuItems(a.trayShown, a.trayAction)
 		dt.SetSystemTrayMenu(a.tray)
 	}
 
@@ -162,6 +165,7 @@ func (a *App) Run(ctx context.Context) {
 
 // start runs the event loop and the notifier until ctx ends.
 func (a *App) start(ctx context.Context) {
+	a.ctx = ctx
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
@@ -207,7 +211,7 @@ func (a *App) syncNow() {
 		return
 	}
 	go func() {
-		if err := a.o.Actions.SyncNow(context.Background()); err != nil {
+		if err := a.o.Actions.SyncNow(a.ctx); err != nil {
 			a.log.Warn("sync now", "err", err)
 		}
 	}()

@@ -249,7 +249,7 @@ func (h *Harness) ResizeWindow(w, ht float32) { h.App.win.Resize(fyne.NewSize(w,
 func (h *Harness) NotesPending() int {
 	h.App.notes.mu.Lock()
 	defer h.App.notes.mu.Unlock()
-	return len(h.App.notes.pending)
+	return h.App.notes.pending.count
 }
 
 // BarSync presses the status bar's Sync button (call inside UI).

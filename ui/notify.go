@@ -38,9 +38,21 @@ type notifier struct {
 	gap    time.Duration
 
 	mu      sync.Mutex
-	pending []Event
+	pending batch
 	wake    chan struct{}
 }
+
+// batch is the messages waiting for a notification: counted, not kept, so
+// that a burst of any size costs the same.
+type batch struct {
+	count     int
+	customers map[ConversationRef]bool // at most maxCustomers
+	newest    Event
+}
+
+// maxCustomers bounds what a batch remembers of who wrote; past it the
+// count of customers is a lower bound, which is as telling.
+const maxCustomers = 1000
 
 func newNotifier(in Inbox, act Actions, clock clockwork.Clock, send func(*fyne.Notification), active func() bool, log *slog.Logger) *notifier {
 	return &notifier{
@@ -50,19 +62,18 @@ func newNotifier(in Inbox, act Actions, clock clockwork.Clock, send func(*fyne.N
 	}
 }
 
-// maxPending bounds what a burst keeps: past it only the count matters,
-// and the count of customers is a lower bound ("from 5 customers" is as
-// useful as the exact figure once a burst is that large).
-const maxPending = 1000
-
 // add queues a live incoming message. It never blocks.
 func (n *notifier) add(ev Event) {
 	n.mu.Lock()
-	if len(n.pending) < maxPending {
-		n.pending = append(n.pending, ev)
-	} else {
-		n.pending[len(n.pending)-1] = ev // keep the newest for the text
+	b := &n.pending
+	if b.customers == nil {
+		b.customers = map[ConversationRef]bool{}
 	}
+	if len(b.customers) < maxCustomers {
+		b.customers[ev.Ref] = true
+	}
+	b.count++
+	b.newest = ev
 	n.mu.Unlock()
 	select {
 	case n.wake <- struct{}{}:
@@ -102,18 +113,16 @@ func (n *notifier) sleep(ctx context.Context, d time.Duration) bool {
 // window came forward), or with notifications turned off, are dropped.
 func (n *notifier) flush(ctx context.Context) bool {
 	n.mu.Lock()
-	evs := n.pending
-	n.pending = nil
+	b := n.pending
+	n.pending = batch{}
 	n.mu.Unlock()
-	if len(evs) == 0 {
+	if b.count == 0 {
 		return false
 	}
 	if n.active() || !n.enabled(ctx) {
 		return true
 	}
-	if note := n.compose(ctx, evs); note != nil {
-		n.send(note)
-	}
+	n.send(n.compose(ctx, b))
 	return true
 }
 
@@ -126,37 +135,32 @@ func (n *notifier) enabled(ctx context.Context) bool {
 	return s.Notifications
 }
 
-// compose words a notification for evs (oldest first): one message is
-// the customer's name and the text; several from one customer are the
-// name and the newest text with the count; several customers are counted.
-func (n *notifier) compose(ctx context.Context, evs []Event) *fyne.Notification {
-	customers := map[ConversationRef]bool{}
-	for _, ev := range evs {
-		customers[ev.Ref] = true
-	}
-	newest := evs[len(evs)-1]
-	if len(customers) > 1 {
+// compose words a notification for b: one message is the customer's
+// name and the text; several from one customer are the name and the
+// newest text with the count; several customers are counted.
+func (n *notifier) compose(ctx context.Context, b batch) *fyne.Notification {
+	if len(b.customers) > 1 {
 		return &fyne.Notification{
 			Title:   "Merchant Inbox",
-			Content: fmt.Sprintf("%d new messages from %d customers", len(evs), len(customers)),
+			Content: fmt.Sprintf("%d new messages from %d customers", b.count, len(b.customers)),
 		}
 	}
 	name := "Messenger customer"
-	if c, err := n.in.Conversation(ctx, newest.Ref); err == nil {
+	if c, err := n.in.Conversation(ctx, b.newest.Ref); err == nil {
 		name = displayName(c.Conversation)
 	} else {
 		n.log.Warn("reading a conversation for a notification", "err", err)
 	}
 	text := "New message"
-	if m, err := n.in.Message(ctx, newest.Ref, newest.MessageID); err == nil {
+	if m, err := n.in.Message(ctx, b.newest.Ref, b.newest.MessageID); err == nil {
 		if s := messageSummary(m); s != "" {
 			text = s
 		}
 	} else {
 		n.log.Warn("reading a message for a notification", "err", err)
 	}
-	if len(evs) > 1 {
-		text = fmt.Sprintf("%d new messages: %s", len(evs), text)
+	if b.count > 1 {
+		text = fmt.Sprintf("%d new messages: %s", b.count, text)
 	}
 	return &fyne.Notification{Title: name, Content: cutText(text, notifyBody)}
 }

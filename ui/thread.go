@@ -60,6 +60,7 @@ type threadView struct {
 	m       threadModel
 	ref     ConversationRef // the conversation shown, or being opened
 
+	worded       string // the day the captions were worded on
 	loadingOlder bool
 	wantOlder    func() // asks the loop for older messages (must not block)
 	now          func() time.Time
@@ -213,6 +214,7 @@ func (t *threadView) askOlder() {
 func (t *threadView) items(m threadModel) []fyne.CanvasObject {
 	now := t.now()
 	loc := now.Location()
+	t.worded = now.Format(time.DateOnly)
 	objs := make([]fyne.CanvasObject, 0, len(m.msgs)+8)
 	switch {
 	case m.err != "":
@@ -264,9 +266,10 @@ func (t *threadView) items(m threadModel) []fyne.CanvasObject {
 	return objs
 }
 
-// retime re-words the day separators and the receipt after midnight.
+// retime re-words the day separators and the receipt when the day
+// changed since they were worded ("Today" becomes "Yesterday").
 func (t *threadView) retime() {
-	if t.ref.IsZero() || len(t.m.msgs) == 0 {
+	if t.ref.IsZero() || len(t.m.msgs) == 0 || t.now().Format(time.DateOnly) == t.worded {
 		return
 	}
 	m := t.m

@@ -44,6 +44,17 @@ func trayModel(s Status, now time.Time) []trayItem {
 	}
 }
 
+// trayStarting is the menu until the first status is read.
+func trayStarting() []trayItem {
+	return []trayItem{
+		{Label: "Open Merchant Inbox", Action: trayOpen},
+		{Label: "Sync now", Action: traySync, Disabled: true},
+		{Label: "Starting…", Disabled: true, Action: trayNone},
+		{Action: traySeparator},
+		{Label: "Quit", Action: trayQuit},
+	}
+}
+
 // canSync reports whether "Sync now" has anything to do. While a poll
 // runs it stays enabled: a click then queues one more, as the CLI does.
 func canSync(s Status) bool { return s.Pages > 0 }

@@ -92,3 +92,26 @@ func TestLongTextKeepsTheLayout(t *testing.T) {
 		h.Screenshot(fmt.Sprint("long-", width))
 	}
 }
+
+// Relative times move on with the clock: the list's "4 min" becomes
+// "5 min", and after midnight the thread's "Today" is "Yesterday".
+func TestTimesMoveOn(t *testing.T) {
+	f := uitest.New(64)
+	f.AddPage(store.Page{ID: "p1", Name: "Lila"})
+	f.AddMessage("Ana", message("p1", "ana", "m1", store.Incoming, now.Add(-4*time.Minute), "hi"), false)
+	h := ui.NewHarness(t, f, ui.HarnessOptions{}).Start().Loaded()
+	h.UI(func() { h.TapRow(0) })
+	h.Eventually("the thread", func() bool { return strings.Contains(h.ThreadText(), "-- Today\n") })
+	h.UI(func() {
+		if r := h.PaintedRows(); len(r) != 1 || r[0].When != "4 min" {
+			t.Fatalf("rows %v, want one at 4 min", r)
+		}
+	})
+	h.Clock.Advance(time.Minute)
+	h.Eventually("5 min", func() bool { r := h.PaintedRows(); return len(r) == 1 && r[0].When == "5 min" })
+	h.Clock.Advance(9 * time.Hour)
+	h.Eventually("yesterday", func() bool {
+		r := h.PaintedRows()
+		return len(r) == 1 && r[0].When == "Yesterday" && strings.Contains(h.ThreadText(), "-- Yesterday\n")
+	})
+}
