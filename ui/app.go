@@ -61,8 +61,8 @@ type App struct {
 
 	ctx        context.Context // ends when the app does (start sets it)
 	visible    atomic.Bool     // the window is shown
-	foreground atomic.Bool  // the app has the focus
-	applied    atomic.Int64 // batches of view updates applied (tests wait on it)
+	foreground atomic.Bool     // the app has the focus
+	applied    atomic.Int64    // batches of view updates applied (tests wait on it)
 	wg         sync.WaitGroup
 }
 
