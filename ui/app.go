@@ -97,6 +97,9 @@ func New(fa fyne.App, o Options) *App {
 	a.win.SetContent(a.view.root)
 	a.win.Resize(fyne.NewSize(windowWidth, windowHeight))
 	a.win.SetCloseIntercept(a.closeRequested)
+	a.win.Canvas().AddShortcut(searchShortcut, func(fyne.Shortcut) {
+		a.win.Canvas().Focus(a.view.search.entry)
+	})
 
 	if dt, ok := fa.(desktop.App); ok && o.HasTray {
 		if o.Icon != nil {
@@ -147,6 +150,10 @@ func (a *App) wire() {
 		a.want(func(w *wants) { w.older++ })
 	}
 }
+
+// searchShortcut (Ctrl+F, ⌘F on macOS) puts the cursor in the search box,
+// as in every mail client.
+var searchShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 
 // Run shows the app until the merchant quits or ctx ends. It must be
 // called on the main goroutine (Fyne's rule) and returns after the event
