@@ -68,7 +68,9 @@ type App struct {
 
 // New builds the window and, when there is a tray host, the tray menu. It
 // must run on the main goroutine before Run: Fyne exports the tray only
-// if its menu is set before the app runs.
+// if its menu is set before the app runs. It sets the app's icon and its
+// lifecycle's foreground hooks (to tell whether the merchant is looking),
+// so the caller should not set those.
 func New(fa fyne.App, o Options) *App {
 	a := &App{
 		fa:     fa,
@@ -90,6 +92,9 @@ func New(fa fyne.App, o Options) *App {
 	a.view = newMainView(a.clock.Now, a.syncNow)
 	a.wire()
 
+	if o.Icon != nil {
+		fa.SetIcon(o.Icon) // notifications show it
+	}
 	a.win = fa.NewWindow("Merchant Inbox" + o.TitleSuffix)
 	if o.Icon != nil {
 		a.win.SetIcon(o.Icon)

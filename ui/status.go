@@ -4,7 +4,7 @@ import "time"
 
 // Status is the engine's state as the tray and the status bar tell it.
 type Status struct {
-	Shop  string // Shopify shop domain, "" when no shop is connected
+	Shop  string // Shopify shop domain, "" when none (the products panel will say so)
 	Pages int    // Facebook pages connected
 	// NeedsSignIn names the pages whose token Meta reported dead.
 	NeedsSignIn []string
