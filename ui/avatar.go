@@ -2,12 +2,12 @@ package ui
 
 import (
 	"hash/fnv"
+	"image/color"
 	"strings"
 	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -19,12 +19,20 @@ type avatar struct {
 	widget.BaseWidget
 	size     float32
 	initials string
-	hue      string // one of theme's primary colour names
+	hue      color.Color
 }
 
-// avatarHues are the theme's named hues that carry light text in both
-// variants (not yellow or grey).
-var avatarHues = []string{theme.ColorBlue, theme.ColorGreen, theme.ColorOrange, theme.ColorPurple, theme.ColorRed, theme.ColorBrown}
+// avatarHues are the hues of Fyne's primary colour choices that carry
+// white initials in both theme variants (not yellow or grey). They are
+// the customer's colour, not the theme's, so they do not follow it.
+var avatarHues = []color.Color{
+	color.NRGBA{R: 0x29, G: 0x6f, B: 0xf6, A: 0xff}, // blue
+	color.NRGBA{R: 0x43, G: 0xa0, B: 0x47, A: 0xff}, // green
+	color.NRGBA{R: 0xef, G: 0x6c, B: 0x00, A: 0xff}, // orange
+	color.NRGBA{R: 0x9c, G: 0x27, B: 0xb0, A: 0xff}, // purple
+	color.NRGBA{R: 0xe5, G: 0x39, B: 0x35, A: 0xff}, // red
+	color.NRGBA{R: 0x79, G: 0x55, B: 0x48, A: 0xff}, // brown
+}
 
 func newAvatar(size float32) *avatar {
 	a := &avatar{size: size}
@@ -43,7 +51,7 @@ func (a *avatar) set(name, key string) {
 	a.Refresh()
 }
 
-func hueOf(key string) string {
+func hueOf(key string) color.Color {
 	h := fnv.New32a()
 	h.Write([]byte(key))
 	return avatarHues[h.Sum32()%uint32(len(avatarHues))]
@@ -115,10 +123,8 @@ func (r *avatarRenderer) Layout(size fyne.Size) {
 func (r *avatarRenderer) MinSize() fyne.Size { return r.a.MinSize() }
 
 func (r *avatarRenderer) Refresh() {
-	th := r.a.Theme()
-	v := fyne.CurrentApp().Settings().ThemeVariant()
-	r.disc.FillColor = theme.PrimaryColorNamed(r.a.hue)
-	r.text.Color = th.Color(theme.ColorNameForegroundOnPrimary, v)
+	r.disc.FillColor = r.a.hue
+	r.text.Color = color.White
 	r.text.Text = r.a.initials
 	r.text.TextSize = r.a.size * 0.4
 	r.Layout(r.a.Size())

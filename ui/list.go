@@ -127,13 +127,3 @@ func (l *convList) set(m listModel) {
 		}
 	}
 }
-
-// rowIndex returns the index of the first row of ref, or -1.
-func (l *convList) rowIndex(ref ConversationRef) int {
-	for i, r := range l.m.rows {
-		if r.ref == ref {
-			return i
-		}
-	}
-	return -1
-}

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"image/color"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ func TestSampleInbox(t *testing.T) {
 	for _, tt := range []struct {
 		name  string
 		theme fyne.Theme
-	}{{"light", theme.LightTheme()}, {"dark", theme.DarkTheme()}} {
+	}{{"light", variant(theme.VariantLight)}, {"dark", variant(theme.VariantDark)}} {
 		name := tt.name
 		t.Run(name, func(t *testing.T) {
 			f := uitest.Sample(ui.TestNow)
@@ -59,7 +60,20 @@ func TestSampleInbox(t *testing.T) {
 }
 
 func TestWelcomeLook(t *testing.T) {
-	h := ui.NewHarness(t, uitest.New(16), ui.HarnessOptions{Theme: theme.LightTheme()}).Start().Loaded()
+	h := ui.NewHarness(t, uitest.New(16), ui.HarnessOptions{Theme: variant(theme.VariantLight)}).Start().Loaded()
 	h.Eventually("the welcome screen", func() bool { title, _ := h.Welcome(); return title != "" })
 	h.Screenshot("welcome")
+}
+
+// fixedVariant is Fyne's default theme in one variant, whatever the
+// settings ask for.
+type fixedVariant struct {
+	fyne.Theme
+	v fyne.ThemeVariant
+}
+
+func variant(v fyne.ThemeVariant) fyne.Theme { return fixedVariant{theme.DefaultTheme(), v} }
+
+func (t fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.v)
 }

@@ -121,16 +121,6 @@ func (t *threadView) open(row rowModel) {
 	t.root.Refresh()
 }
 
-// clear shows the empty pane.
-func (t *threadView) clear() {
-	t.ref = ConversationRef{}
-	t.m = threadModel{}
-	t.bubbles = map[string]*bubble{}
-	t.col.Objects = nil
-	t.content.Hide()
-	t.empty.root.Show()
-}
-
 func (t *threadView) setHeader(name, key, page string) {
 	t.avatar.set(name, key)
 	t.name.SetText(name)
