@@ -3,6 +3,7 @@ module github.com/merchant-inbox/merchant-inbox
 go 1.27
 
 require (
+	fyne.io/fyne/v2 v2.8.1
 	github.com/go-co-op/gocron/v2 v2.21.2
 	github.com/jonboulle/clockwork v0.5.0
 	github.com/zalando/go-keyring v0.2.8
@@ -13,7 +14,6 @@ require (
 )
 
 require (
-	fyne.io/fyne/v2 v2.8.1 // indirect
 	fyne.io/systray v1.12.3-0.20260810170012-af4e8e793ec4 // indirect
 	github.com/BurntSushi/toml v1.6.0 // indirect
 	github.com/anthonynsimon/bild v0.14.0 // indirect
