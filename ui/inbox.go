@@ -26,8 +26,10 @@ type Inbox interface {
 	Messages(ctx context.Context, ref ConversationRef, before string, limit int) ([]store.Message, string, error)
 	// Message returns one message by id (a notification describes it).
 	Message(ctx context.Context, ref ConversationRef, id string) (store.Message, error)
-	// Search returns conversations whose customer name or message text
-	// matches q.Text, newest hit first, and the cursor of the next batch.
+	// Search returns a hit for each message whose text matches q.Text
+	// (case and accents folded), and one for each conversation whose
+	// customer name does (dated by its last activity), newest first, and
+	// the cursor of the next batch.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, string, error)
 	// Status returns what the tray and the status bar show.
 	Status(ctx context.Context) (Status, error)

@@ -147,10 +147,12 @@ func (t *threadView) set(m threadModel) {
 	}
 
 	t.m = m
+	if m.change != threadUpdated { // an update may come while older ones load
+		t.loadingOlder = false
+	}
 	name := displayName(m.conv.Conversation)
 	t.setHeader(name, m.ref.PSID, m.page)
 	t.col.Objects = t.items(m)
-	t.loadingOlder = false
 	t.relayout()
 
 	switch {
@@ -209,6 +211,8 @@ func (t *threadView) items(m threadModel) []fyne.CanvasObject {
 	switch {
 	case m.err != "":
 		t.top.setText("Could not read this conversation: " + m.err)
+	case m.older && t.loadingOlder:
+		t.top.setText("Loading earlier messages…")
 	case m.older:
 		t.top.setText("Scroll up for earlier messages")
 	case len(m.msgs) == 0:
