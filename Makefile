@@ -14,26 +14,31 @@ LISTEN  ?= 127.0.0.1:8765
 
 all: build
 
+# The window needs cgo and the GL/X11/Wayland headers (scripts/deps.sh ui).
 build:
+	bash scripts/deps.sh ui
 	$(GO) build -trimpath -o $(BIN) .
 
-# The headless engine: webhooks on $(LISTEN) (and on ngrok when an
-# ngrok-authtoken is in the keychain; NGROK_DOMAIN=name.ngrok.app for a static
-# domain) and the daily poll. Without a desktop session bus (a bare server or
-# container) the keychain is a throw-away gnome-keyring that lives as long as
-# this run.
-SERVE := serve --listen $(LISTEN) $(if $(NGROK_DOMAIN),--domain $(NGROK_DOMAIN))
+# Where there is a display, the desktop app (tray and window); where there is
+# none, the headless engine (serve). Both receive webhooks on $(LISTEN) (and
+# on ngrok when an ngrok-authtoken is in the keychain; NGROK_DOMAIN=name.ngrok.app
+# for a static domain) and run the daily poll. Without a desktop session bus
+# (a bare server or container) the keychain is a throw-away gnome-keyring
+# that lives as long as this run.
+ENGINE_FLAGS := --listen $(LISTEN) $(if $(NGROK_DOMAIN),--domain $(NGROK_DOMAIN))
 
 run: build
 	bash scripts/deps.sh run
-	@if [ -n "$$DBUS_SESSION_BUS_ADDRESS" ]; then \
-		./$(BIN) $(SERVE); \
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then cmd="app $(ENGINE_FLAGS)"; else cmd="serve $(ENGINE_FLAGS)"; fi; \
+	if [ -n "$$DBUS_SESSION_BUS_ADDRESS" ]; then \
+		./$(BIN) $$cmd; \
 	else \
 		echo "make run: no D-Bus session; using a temporary keychain that is discarded on exit" >&2; \
-		bash scripts/with-keyring.sh ./$(BIN) $(SERVE); \
+		bash scripts/with-keyring.sh ./$(BIN) $$cmd; \
 	fi
 
 vet:
+	bash scripts/deps.sh ui
 	$(GO) vet ./...
 
 # The packages without cgo (everything but the Fyne UI) must build on
@@ -50,8 +55,9 @@ test: vet-cross
 
 # Every test, with the race detector, against a real Secret Service
 # (gnome-keyring in a private D-Bus session).
-test: vet
-	bash scripts/deps.sh test
+test:
+	bash scripts/deps.sh test ui
+	$(GO) vet ./...
 	bash scripts/with-keyring.sh $(GO) test -race -count=1 ./...
 
 # Benchmarks; results and the machine they ran on go in docs/benchmarks.md.

@@ -173,7 +173,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{nil, {"--help"}, {"sync", "--help"}, {"serve", "-h"}, {"messages", "--help"}, {"secrets", "--help"}} {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"sync", "--help"}, {"serve", "-h"}, {"app", "--help"}, {"messages", "--help"}, {"secrets", "--help"}} {
 		var out, errOut bytes.Buffer
 		code := Run(t.Context(), Invocation{Args: args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut})
 		if code != ExitOK || !strings.Contains(out.String(), "Usage: merchant-inbox") {

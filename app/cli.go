@@ -50,7 +50,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"sync", "poll Facebook and the shop once and store what changed", runSync, true, false},
-		{"serve", "receive webhooks and poll daily until stopped", runServe, false, false},
+		{"app", "the desktop app: tray and window (what no command starts)", runApp, true, false},
+		{"serve", "receive webhooks and poll daily until stopped, without a window", runServe, false, false},
 		{"status", "show connections, pages and the last sync", runStatus, true, false},
 		{"conversations", "list conversations, newest first", runConversations, true, false},
 		{"messages", "show one conversation's messages", runMessages, true, false},
@@ -97,7 +98,14 @@ func Run(ctx context.Context, inv Invocation) int {
 		inv.Getenv = func(string) string { return "" }
 	}
 	e := &env{Invocation: inv, log: newLogger(inv.Stderr, inv.Getenv(EnvLog))}
-	if len(inv.Args) == 0 || inv.Args[0] == "-h" || inv.Args[0] == "--help" || inv.Args[0] == "help" {
+	help := len(inv.Args) > 0 && (inv.Args[0] == "-h" || inv.Args[0] == "--help" || inv.Args[0] == "help")
+	if !help && (len(inv.Args) == 0 || strings.HasPrefix(inv.Args[0], "-")) {
+		// A launch with no command (from the desktop, or with the app's
+		// flags only) starts the desktop app.
+		inv.Args = append([]string{"app"}, inv.Args...)
+		e.Invocation = inv
+	}
+	if help {
 		printUsage(inv.Stdout)
 		return ExitOK
 	}
@@ -192,9 +200,14 @@ func plainMessage(err error) string {
 // warn or error); warnings and errors by default, so a command's output
 // stays its own.
 func newLogger(w io.Writer, level string) *slog.Logger {
-	var l slog.Level
-	if l.UnmarshalText([]byte(level)) != nil {
-		l = slog.LevelWarn
+	return newLoggerAt(w, level, slog.LevelWarn)
+}
+
+// newLoggerAt is newLogger with another default level.
+func newLoggerAt(w io.Writer, level string, def slog.Level) *slog.Logger {
+	l := def
+	if level != "" && l.UnmarshalText([]byte(level)) != nil {
+		l = def
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }

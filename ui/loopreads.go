@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
@@ -22,7 +23,15 @@ func (l *loop) readList(ctx context.Context, text, query, pageID string, n int) 
 		l.log.Warn("reading conversations", "err", err)
 		m.err = err.Error()
 	}
-	l.queue(func() { l.a.view.setList(m) })
+	l.queue(func() {
+		l.a.view.setList(m)
+		if len(rows) > 0 && l.log.Enabled(ctx, slog.LevelDebug) {
+			// What the window now shows on top: how a test of the real
+			// app sees a webhook reach the screen.
+			top := rows[0].ref
+			l.log.Debug("conversation list shown", "rows", len(rows), "top_page", top.PageID, "top_psid", top.PSID)
+		}
+	})
 }
 
 // readMore appends the next batch to the rows shown.

@@ -1,0 +1,150 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/merchant-inbox/merchant-inbox/assets"
+	"github.com/merchant-inbox/merchant-inbox/sync/authflow"
+	"github.com/merchant-inbox/merchant-inbox/sync/engine"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+	"github.com/merchant-inbox/merchant-inbox/ui"
+)
+
+const appUsage = `app [--hidden] [--listen ADDR] [--no-tunnel | --domain NAME] [--poll-at HH:MM]
+
+Starts the desktop app, which is also what merchant-inbox does with no
+command: the tray icon and the conversation window, over the same engine
+serve runs (webhooks, tunnel, daily poll), and the control socket through
+which the other commands reach it. Without flags, the saved settings apply.
+A second launch shows the running app's window.`
+
+// appID is the app's identity for Fyne (preferences, notifications); it is
+// FyneApp.toml's ID.
+const appID = "com.merchantinbox.app"
+
+// appLogFile keeps the last run's log in the data directory: a merchant who
+// started the app from the desktop has no terminal to read it in.
+const appLogFile = "app.log"
+
+func runApp(ctx context.Context, e *env, args []string) error {
+	var o serveOptions
+	var hidden bool
+	fs := e.flags("app", appUsage)
+	engineFlags(fs, &o)
+	fs.BoolVar(&hidden, "hidden", false, "start in the tray, without the window (for starting at login)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("app: unexpected argument %q", fs.Arg(0))
+	}
+	if e.host != nil {
+		// A second launch, forwarded to the engine that holds the data.
+		if e.host.show == nil {
+			return fmt.Errorf("app: %w", store.ErrLocked) // a headless serve
+		}
+		e.host.show()
+		fmt.Fprintln(e.Stdout, "Merchant Inbox is already running; its window is in front now.")
+		return nil
+	}
+	if !hasDisplay(e.Getenv) {
+		return errNoDisplay
+	}
+	if err := e.cfg.ensureDataDir(); err != nil {
+		return err
+	}
+	logOut, closeLog := e.appLog()
+	defer closeLog()
+	e.log = newLoggerAt(logOut, e.Getenv(EnvLog), slog.LevelInfo)
+	st, err := e.cfg.openStore(e.log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	eo, err := e.engineOptions(ctx, st, o)
+	if err != nil {
+		return err
+	}
+	eo.Logger = e.log
+	eo.FacebookWebURL = e.cfg.facebookWebURL
+	eo.Browser = func(ctx context.Context, url string) error { return authflow.OpenBrowser(ctx, url, e.Getenv) }
+	return e.runDesktop(ctx, engine.New(eo), hidden)
+}
+
+// runDesktop runs the engine in the background and the window on this
+// goroutine (Fyne needs the main one) until the merchant quits or ctx ends
+// (SIGINT, SIGTERM); then it stops the engine as serve stops on SIGTERM,
+// letting webhooks under way commit and answer.
+func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) error {
+	hasTray, why := trayHost(ctx)
+	if hasTray {
+		e.log.Info("tray host found: closing the window keeps the app in the tray", "why", why)
+	} else {
+		e.log.Info("no tray host: closing the window quits the app", "why", why)
+	}
+	fa := fyneapp.NewWithID(appID)
+	engCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopEngine()
+	var (
+		mu     sync.Mutex
+		runErr error
+	)
+	br := &bridge{eng: eng, st: eng.Store(), runErr: func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		return runErr
+	}}
+	in := eng.Subscribe(engCtx, 256)
+	events := make(chan ui.Event, 256)
+	go br.events(engCtx, in, events)
+
+	win := ui.New(fa, ui.Options{
+		Inbox: br, Actions: br, Events: events,
+		Icon:        fyne.NewStaticResource("icon.png", assets.Icon()),
+		HasTray:     hasTray,
+		StartHidden: hidden,
+		Logger:      e.log,
+	})
+	stopHost := e.hostEngine(engCtx, eng, win.ShowWindow)
+	done := make(chan error, 1)
+	go func() {
+		err := eng.Run(engCtx)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			e.log.Error("the engine stopped; the window shows what is stored", "err", err)
+			mu.Lock()
+			runErr = err
+			mu.Unlock()
+		}
+		done <- err
+	}()
+	win.Run(ctx) // until Quit, or ctx ends
+	e.log.Info("quitting")
+	stopEngine()
+	err := <-done
+	stopHost()
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// appLog is where the app logs: stderr and the data directory's app.log,
+// which each start begins anew.
+func (e *env) appLog() (io.Writer, func()) {
+	f, err := os.OpenFile(filepath.Join(e.cfg.dataDir, appLogFile), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "merchant-inbox: no log file: %v\n", err)
+		return e.Stderr, func() {}
+	}
+	return io.MultiWriter(e.Stderr, f), func() { f.Close() }
+}
