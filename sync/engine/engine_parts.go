@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
@@ -128,6 +130,37 @@ type PollReport struct {
 // Err joins what failed.
 func (r PollReport) Err() error { return errors.Join(r.Facebook.Err(), r.ShopErr) }
 
+// sentence says what failed in words a merchant reads in a status line:
+// each failed page by its name, with the failure's own sentence when it
+// has one ("Boutique Lila: Facebook no longer accepts…"). err is why the
+// poll could not run at all.
+func (r PollReport) sentence(err error) string {
+	var parts []string
+	if err != nil {
+		parts = append(parts, plain(err))
+	}
+	for _, p := range r.Facebook.Pages {
+		if p.Err != nil {
+			parts = append(parts, cmp.Or(p.Name, "page "+p.PageID)+": "+plain(p.Err))
+		}
+	}
+	if r.ShopErr != nil {
+		parts = append(parts, plain(r.ShopErr))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// plain is err's sentence for the merchant, or its text.
+func plain(err error) string {
+	if u, ok := errors.AsType[interface {
+		error
+		UserMessage() string
+	}](err); ok {
+		return u.UserMessage()
+	}
+	return err.Error()
+}
+
 // Poll polls the given Facebook pages, or every page and the shop's
 // catalogue when none are given, in the caller's goroutine, after any poll
 // under way has finished. It uses the running engine's parts, or assembles
@@ -183,7 +216,7 @@ func (e *Engine) pollAll(ctx context.Context, p *parts, pageIDs ...string) (Poll
 		if len(pageIDs) == 0 {
 			s.LastPoll, s.LastPollErr = started, ""
 			if failed != nil {
-				s.LastPollErr = failed.Error()
+				s.LastPollErr = rep.sentence(err)
 			}
 		}
 	})

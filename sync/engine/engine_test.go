@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -75,5 +76,21 @@ func TestMarkReadAnnouncesOnlyAChange(t *testing.T) {
 	}
 	if ev := <-events; ev.Kind != ConversationChanged || ev.PSID != "9001" {
 		t.Errorf("event %+v, want conversation-changed for 9001", ev)
+	}
+}
+
+func TestPollReportSentenceNamesPagesInPlainWords(t *testing.T) {
+	rep := PollReport{Facebook: Report{Pages: []PageReport{
+		{PageID: "101", Name: "Boutique Lila", Err: fmt.Errorf("poll: %w", ErrNeedsLogin)},
+		{PageID: "102", Name: "Café Olé"},
+		{PageID: "103", Err: ErrNoToken},
+	}}}
+	got := rep.sentence(nil)
+	want := "Boutique Lila: " + ErrNeedsLogin.(interface{ UserMessage() string }).UserMessage() + "; page 103: no page token in the keychain"
+	if got != want {
+		t.Errorf("sentence:\n got %q\nwant %q", got, want)
+	}
+	if got := (PollReport{}).sentence(nil); got != "" {
+		t.Errorf("nothing failed: %q, want empty", got)
 	}
 }
