@@ -201,12 +201,7 @@ func (e *Engine) runOnce(ctx context.Context, started time.Time) (reload bool, e
 	if err != nil {
 		return false, fmt.Errorf("listen on %s (is another program using the port? choose another address): %w", e.o.Listen, err)
 	}
-	// A sign-in's callback is never served to the local network.
-	local := routes
-	if !isLoopback(ln.Addr()) {
-		local = hooks
-	}
-	srv := &http.Server{Handler: local, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	srv := &http.Server{Handler: localRoutes(ln.Addr(), hooks, routes), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -287,7 +282,12 @@ func CheckListen(addr string, public bool) error {
 	return fmt.Errorf("listen address %s is reachable from other machines; use 127.0.0.1, or say you mean it (serve --public-listen)", addr)
 }
 
-func isLoopback(a net.Addr) bool {
-	tcp, ok := a.(*net.TCPAddr)
-	return ok && tcp.IP.IsLoopback()
+// localRoutes is what the local listener at addr serves: everything on
+// loopback, only the webhooks elsewhere. A sign-in's callback is never
+// served to the local network.
+func localRoutes(addr net.Addr, hooks, all http.Handler) http.Handler {
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		return all
+	}
+	return hooks
 }

@@ -103,10 +103,17 @@ func (e *Engine) assemble(ctx context.Context) (*parts, error) {
 func (e *Engine) forwardPollEvent(ev Event) {
 	switch ev.Kind {
 	case PollStarted, PollProgress, PollFinished:
-		e.setState(func(s *State) { s.Progress = ev.Progress })
+		var was Progress
+		e.setState(func(s *State) { was, s.Progress = s.Progress, ev.Progress })
 		if ev.Kind != PollProgress {
 			return
 		}
+		if ev.Progress.Page != was.Page && ev.Progress.Page > 0 {
+			e.log.Info("polling", "page", ev.Progress.Page, "of", ev.Progress.Pages, "id", ev.Progress.PageID,
+				"name", ev.Progress.PageName, "conversations", ev.Progress.Conversations, "messages", ev.Progress.Messages)
+		}
+	case RateLimitWait:
+		e.log.Info("Meta rate-limits calls; waiting", "scope", ev.Scope, "until", ev.Until.Local().Format(time.DateTime), "gives_up", ev.Err != nil)
 	}
 	e.publish(ev)
 }

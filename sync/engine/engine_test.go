@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -92,5 +94,22 @@ func TestPollReportSentenceNamesPagesInPlainWords(t *testing.T) {
 	}
 	if got := (PollReport{}).sentence(nil); got != "" {
 		t.Errorf("nothing failed: %q, want empty", got)
+	}
+}
+
+func TestTheCallbackIsServedOnlyOnLoopback(t *testing.T) {
+	hooks, all := http.NewServeMux(), http.NewServeMux()
+	for _, tc := range []struct {
+		addr net.Addr
+		want http.Handler
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8765}, all},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 8765}, all},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8765}, hooks},
+		{&net.TCPAddr{IP: net.IPv4(192, 168, 1, 10), Port: 8765}, hooks},
+	} {
+		if got := localRoutes(tc.addr, hooks, all); got != tc.want {
+			t.Errorf("on %v: the %s routes, want the other", tc.addr, map[bool]string{true: "webhook-only", false: "full"}[got == hooks])
+		}
 	}
 }
