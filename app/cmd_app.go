@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/merchant-inbox/merchant-inbox/assets"
 	"github.com/merchant-inbox/merchant-inbox/sync/authflow"
@@ -92,7 +91,10 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	} else {
 		e.log.Info("no tray host: closing the window quits the app", "why", why)
 	}
-	fa := fyneapp.NewWithID(appID)
+	fa, err := newFyneApp()
+	if err != nil {
+		return err
+	}
 	engCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopEngine()
 	var (
@@ -130,7 +132,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	win.Run(ctx) // until Quit, or ctx ends
 	e.log.Info("quitting")
 	stopEngine()
-	err := <-done
+	err = <-done
 	stopHost()
 	if errors.Is(err, context.Canceled) {
 		return nil

@@ -8,10 +8,11 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/app/internal/ownersock"
 )
 
 // bbolt lets one process hold the database, and a running serve holds it.
@@ -22,10 +23,9 @@ import (
 // Whoever can connect to the socket runs commands as the merchant, so
 // three things keep everyone else out: the data directory is made 0700
 // before the socket is created in it (ensureDataDir), the socket is
-// created owner-only with no moment at which others may connect
-// (listenControl) and is 0600, and every connection's peer must be the
-// user serve runs as (guardPeers; see its files for what each platform
-// can check).
+// created owner-only with no moment at which others may connect and is
+// 0600, and every connection's peer must be the user serve runs as
+// (package ownersock says what each platform can check).
 const (
 	controlSocketFile = "control.sock"
 	controlPath       = "/run"
@@ -76,19 +76,9 @@ func (e *env) openControlSocket() (net.Listener, error) {
 	if err := e.cfg.ensureDataDir(); err != nil {
 		return nil, err
 	}
-	path := e.cfg.controlSocketPath()
-	// A socket left by a serve that crashed: this process holds the
-	// database lock, so no other serve is listening on it.
-	_ = os.Remove(path)
-	ln, err := listenControl(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
-		return nil, err
-	}
-	return guardPeers(ln, e.log), nil
+	// A socket left by a serve that crashed is replaced: this process
+	// holds the database lock, so no other serve is listening on it.
+	return ownersock.Listen(e.cfg.controlSocketPath(), e.log)
 }
 
 // runHosted runs one forwarded command against serve's store and engine,

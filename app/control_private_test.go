@@ -5,7 +5,6 @@ package app
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 )
 
@@ -35,30 +34,5 @@ func TestDataDirIsMadePrivate(t *testing.T) {
 	}
 	if fi, err := os.Stat(fresh); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Fatalf("new data directory: %v, mode %v; want 0700", err, fi.Mode().Perm())
-	}
-}
-
-// TestListenControlIsOwnerOnlyFromTheStart: under the common umask 022,
-// bind(2) alone would make the socket 0755 until the chmod after it.
-// listenControl creates it owner-only. (The umask is the process's: the
-// test sets the usual one and puts the old one back.)
-func TestListenControlIsOwnerOnlyFromTheStart(t *testing.T) {
-	old := syscall.Umask(0o022)
-	defer syscall.Umask(old)
-	path := filepath.Join(t.TempDir(), controlSocketFile)
-	ln, err := listenControl(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm()&0o077 != 0 {
-		t.Fatalf("socket mode %v before any chmod; want no access for group or others", fi.Mode())
-	}
-	if got := syscall.Umask(old); got != 0o022 {
-		t.Fatalf("listenControl left the umask at %#o", got)
 	}
 }

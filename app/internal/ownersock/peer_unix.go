@@ -1,6 +1,6 @@
 //go:build linux || darwin
 
-package app
+package ownersock
 
 import (
 	"errors"
@@ -10,12 +10,12 @@ import (
 	"os"
 )
 
-// guardPeers lets through only connections from processes of the user
-// serve runs as, by the kernel's word on the peer (peerUID), and closes the
-// others before a byte is read. The 0700 data directory already keeps
-// other users from reaching the socket; this holds even if the directory
-// is made wider while serve runs.
-func guardPeers(ln net.Listener, log *slog.Logger) net.Listener {
+// guard lets through only connections from processes of the user this
+// process runs as, by the kernel's word on the peer (peerUID), and closes
+// the others before a byte is read. A private directory around the socket
+// already keeps other users from reaching it; this holds even if the
+// directory is made wider while the listener runs.
+func guard(ln net.Listener, log *slog.Logger) net.Listener {
 	return &peerListener{Listener: ln, uid: uint32(os.Getuid()), log: log}
 }
 
@@ -61,11 +61,18 @@ func checkPeer(c net.Conn, self uint32) error {
 }
 
 // samePeer allows only self: not even root, which has no need to go
-// through serve (it can read the database itself) and whose commands
-// would then run as the merchant.
+// through the socket (it can read whatever the owner can) and whose
+// requests would then be served as the owner's.
 func samePeer(peer, self uint32) error {
 	if peer != self {
-		return fmt.Errorf("%w: uid %d, serve runs as uid %d", errOtherUser, peer, self)
+		return fmt.Errorf("%w: uid %d, this process runs as uid %d", errOtherUser, peer, self)
 	}
 	return nil
+}
+
+// Guarded reports whether ln checks its peers, for tests of what a caller
+// wired up.
+func Guarded(ln net.Listener) bool {
+	_, ok := ln.(*peerListener)
+	return ok
 }

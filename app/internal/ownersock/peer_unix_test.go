@@ -1,8 +1,9 @@
 //go:build linux || darwin
 
-package app
+package ownersock
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -72,9 +74,10 @@ func TestPeerUIDOnALiveSocket(t *testing.T) {
 	}
 }
 
-// TestGuardPeersOnALiveSocket: a connection from the user serve runs as
-// is served; one from anybody else (played by a serve that believes it
-// runs as another uid: a test cannot become another user) is closed
+// TestGuardPeersOnALiveSocket: a connection from the user the listener's
+// process runs as is served; one from anybody else (played by a listener
+// that believes it runs as another uid: a test cannot become another
+// user) is closed
 // before a byte is read, logged, and never handed to the server.
 func TestGuardPeersOnALiveSocket(t *testing.T) {
 	for _, tt := range []struct {
@@ -90,7 +93,7 @@ func TestGuardPeersOnALiveSocket(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var logs syncBuffer
+			var logs lockedBuffer
 			ln := &peerListener{Listener: raw, uid: tt.self, log: slog.New(slog.NewTextHandler(&logs, nil))}
 			handed := make(chan net.Conn, 1)
 			go func() {
@@ -138,43 +141,21 @@ func TestGuardPeersOnALiveSocket(t *testing.T) {
 // isReset: the server closed with our "ping" unread.
 func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
 
-// TestControlSocketIsGuarded: the socket serve opens is the peer-checked
-// one, for the user serve runs as, in a data directory made private
-// first, and the user's own command gets through it.
-func TestControlSocketIsGuarded(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	e := &env{cfg: config{dataDir: dir}, log: slog.New(slog.DiscardHandler)}
-	ln, err := e.openControlSocket()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	pl, ok := ln.(*peerListener)
-	if !ok || pl.uid != uint32(os.Getuid()) {
-		t.Fatalf("control listener %T %+v; want a peer check for uid %d", ln, ln, os.Getuid())
-	}
-	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
-		t.Fatalf("data directory: %v, mode %v; want 0700", err, fi.Mode().Perm())
-	}
-	go func() {
-		if c, err := ln.Accept(); err == nil {
-			c.Write([]byte("ok"))
-			c.Close()
-		}
-	}()
-	c, err := net.Dial("unix", e.cfg.controlSocketPath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(30 * time.Second))
-	if got, err := io.ReadAll(c); err != nil || string(got) != "ok" {
-		t.Fatalf("the user's own connection: %q, %v", got, err)
-	}
+// lockedBuffer is a bytes.Buffer the listener's goroutine writes to while
+// the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -1,4 +1,4 @@
-package app
+package ownersock
 
 import (
 	"net"
@@ -6,18 +6,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// peerUID is the effective uid the kernel recorded for the peer of c when
-// it connected (LOCAL_PEERCRED, what getpeereid(3) reads): it cannot be
-// forged by the peer.
+// peerUID is the uid the kernel recorded for the peer of c when it
+// connected (SO_PEERCRED): it cannot be forged by the peer.
 func peerUID(c *net.UnixConn) (uint32, error) {
 	raw, err := c.SyscallConn()
 	if err != nil {
 		return 0, err
 	}
-	var cred *unix.Xucred
+	var cred *unix.Ucred
 	var credErr error
 	if err := raw.Control(func(fd uintptr) {
-		cred, credErr = unix.GetsockoptXucred(int(fd), unix.SOL_LOCAL, unix.LOCAL_PEERCRED)
+		cred, credErr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
 	}); err != nil {
 		return 0, err
 	}
