@@ -59,6 +59,7 @@ func commands() []command {
 		{"connect", "connect Facebook or Shopify through the browser", runConnect, true, true},
 		{"disconnect", "remove a connection's tokens from the keychain", runDisconnect, true, true},
 		{"secrets", "store or delete a secret in the OS keychain", runSecrets, true, true},
+		{"settings", "show or change the saved settings (notifications, daily sync time, ...)", runSettings, true, false},
 	}
 }
 

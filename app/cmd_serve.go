@@ -93,13 +93,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 
 // engineOptions resolves the engine's settings: a flag given now, else the
 // saved setting, else the default. A --domain given now is saved for later
-// starts; "none" forgets it.
+// starts; "none" forgets it. The engine reads them again at each reload
+// (Reconfigure), so a setting saved while it runs applies at once; the
+// flags keep overriding for the whole run.
 func (e *env) engineOptions(ctx context.Context, st *store.Store, o serveOptions) (engine.Options, error) {
-	set, err := st.Settings(ctx)
-	if err != nil {
-		return engine.Options{}, err
-	}
 	if o.domain != "" {
+		set, err := st.Settings(ctx)
+		if err != nil {
+			return engine.Options{}, err
+		}
 		set.NgrokDomain = o.domain
 		if o.domain == "none" {
 			set.NgrokDomain = ""
@@ -107,35 +109,48 @@ func (e *env) engineOptions(ctx context.Context, st *store.Store, o serveOptions
 		if err := st.PutSettings(ctx, set); err != nil {
 			return engine.Options{}, err
 		}
+		o.domain = ""
+	}
+	settings, err := engineSettings(ctx, st, o)
+	if err != nil {
+		return engine.Options{}, err
+	}
+	return engine.Options{
+		Store:      st,
+		Secrets:    e.cfg.secrets(),
+		Graph:      e.cfg.graph,
+		ShopifyURL: e.cfg.shopifyURL,
+		Settings:   settings,
+		Reconfigure: func(ctx context.Context) (engine.Settings, error) {
+			return engineSettings(ctx, st, o)
+		},
+		Opener: e.Tunnel,
+		Logger: e.log,
+	}, nil
+}
+
+// engineSettings is the saved settings with the flags laid over them.
+func engineSettings(ctx context.Context, st *store.Store, o serveOptions) (engine.Settings, error) {
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return engine.Settings{}, err
 	}
 	listen := firstOf(o.listen, set.Listen, defaultListen)
 	if err := engine.CheckListen(listen, o.publicListen); err != nil {
-		return engine.Options{}, usageError{err.Error()}
+		return engine.Settings{}, usageError{err.Error()}
 	}
 	at, err := engine.ParseTimeOfDay(firstOf(o.pollAt, set.PollAt, defaultPollAt))
 	if err != nil {
-		return engine.Options{}, usageError{err.Error()}
+		return engine.Settings{}, usageError{err.Error()}
 	}
 	kind := engine.TunnelNgrok
 	switch {
-	case o.noTunnel || (set.NoTunnel && o.domain == ""):
+	case o.noTunnel || set.NoTunnel:
 		kind = engine.TunnelOff
 	case o.tunnel == "loopback":
 		kind = engine.TunnelLoopback
 	}
-	return engine.Options{
-		Store:        st,
-		Secrets:      e.cfg.secrets(),
-		Graph:        e.cfg.graph,
-		ShopifyURL:   e.cfg.shopifyURL,
-		Listen:       listen,
-		PublicListen: o.publicListen,
-		Tunnel:       kind,
-		Domain:       set.NgrokDomain,
-		Opener:       e.Tunnel,
-		DailyAt:      at,
-		Logger:       e.log,
-	}, nil
+	return engine.Settings{Listen: listen, PublicListen: o.publicListen, Tunnel: kind, Domain: set.NgrokDomain, DailyAt: at}, nil
 }
 
 func firstOf(vs ...string) string {

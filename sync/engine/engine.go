@@ -45,18 +45,26 @@ type Options struct {
 	// Browser opens a sign-in's consent page; nil: the merchant opens it.
 	Browser func(ctx context.Context, url string) error
 
+	Settings
+	// Reconfigure, when set, is called as each generation starts (at Run
+	// and after every Reload) to read the settings afresh: a change the
+	// merchant saved applies without restarting the program.
+	Reconfigure func(ctx context.Context) (Settings, error)
+	// Opener, when set, replaces the endpoint Tunnel picks (tests).
+	Opener tunnel.Opener
+	Logger *slog.Logger
+}
+
+// Settings are the engine's choices the merchant can change while it runs.
+type Settings struct {
 	// Listen is the local host:port of the webhook endpoints. It must be
 	// a loopback address unless PublicListen says the merchant means it.
 	Listen       string
 	PublicListen bool
 	Tunnel       TunnelKind
 	// Domain is the ngrok static domain; "" for a new URL on each connect.
-	Domain string
-	// Opener, when set, replaces the endpoint Tunnel picks (tests).
-	Opener tunnel.Opener
-
+	Domain  string
 	DailyAt TimeOfDay
-	Logger  *slog.Logger
 }
 
 // Engine is the merchant's inbox while it runs: the webhook endpoints, the
@@ -81,6 +89,7 @@ type Engine struct {
 	reload  chan struct{} // cap 1: a pending reload request
 
 	mu       sync.Mutex
+	settings Settings     // the running generation's (see Reconfigure)
 	running  *generation  // nil while not running
 	state    State        // see State
 	callback http.Handler // a sign-in's callback routes while one waits
@@ -92,11 +101,12 @@ func New(o Options) *Engine {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Engine{
-		o:       o,
-		log:     o.Logger,
-		events:  NewBroadcaster(),
-		polling: make(chan struct{}, 1),
-		reload:  make(chan struct{}, 1),
+		o:        o,
+		settings: o.Settings,
+		log:      o.Logger,
+		events:   NewBroadcaster(),
+		polling:  make(chan struct{}, 1),
+		reload:   make(chan struct{}, 1),
 	}
 }
 
@@ -188,6 +198,10 @@ func (e *Engine) runOnce(ctx context.Context, started time.Time) (reload bool, e
 	// as the local listener failing.
 	ctx, stopAll := context.WithCancel(ctx)
 	defer stopAll()
+	set, err := e.reconfigure(ctx)
+	if err != nil {
+		return false, err
+	}
 	p, err := e.assemble(ctx)
 	if err != nil {
 		return false, err
@@ -197,9 +211,9 @@ func (e *Engine) runOnce(ctx context.Context, started time.Time) (reload bool, e
 
 	hooks, on := e.webhooks(ctx, p, &background)
 	routes := e.withCallback(hooks)
-	ln, err := net.Listen("tcp", e.o.Listen)
+	ln, err := net.Listen("tcp", set.Listen)
 	if err != nil {
-		return false, fmt.Errorf("listen on %s (is another program using the port? choose another address): %w", e.o.Listen, err)
+		return false, fmt.Errorf("listen on %s (is another program using the port? choose another address): %w", set.Listen, err)
 	}
 	srv := &http.Server{Handler: localRoutes(ln.Addr(), hooks, routes), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
 	served := make(chan error, 1)
@@ -215,7 +229,7 @@ func (e *Engine) runOnce(ctx context.Context, started time.Time) (reload bool, e
 			return errors.Join(err, rep.Err())
 		},
 		LastPoll: e.o.Store.LastFullPoll,
-		DailyAt:  e.o.DailyAt,
+		DailyAt:  set.DailyAt,
 		Logger:   e.log,
 	})
 	if err != nil {
@@ -239,7 +253,7 @@ func (e *Engine) runOnce(ctx context.Context, started time.Time) (reload bool, e
 		e.publish(Event{Kind: StateChanged})
 		e.log.Info("daily poll scheduled", "next", next.Format(time.RFC3339))
 	}
-	e.startTunnel(ctx, p, routes, sched, &background)
+	e.startTunnel(ctx, set, p, routes, sched, &background)
 
 	select {
 	case <-e.reload:
@@ -263,6 +277,24 @@ func (e *Engine) runOnce(ctx context.Context, started time.Time) (reload bool, e
 		return false, errors.Join(fmt.Errorf("webhook server: %w", err), stopErr)
 	}
 	return reload && stopErr == nil, stopErr
+}
+
+// reconfigure reads the settings for a generation that starts now.
+func (e *Engine) reconfigure(ctx context.Context) (Settings, error) {
+	set := e.o.Settings
+	if e.o.Reconfigure != nil {
+		var err error
+		if set, err = e.o.Reconfigure(ctx); err != nil {
+			return Settings{}, fmt.Errorf("read the settings: %w", err)
+		}
+		if err := CheckListen(set.Listen, set.PublicListen); err != nil {
+			return Settings{}, err
+		}
+	}
+	e.mu.Lock()
+	e.settings = set
+	e.mu.Unlock()
+	return set, nil
 }
 
 // CheckListen refuses a webhook address that is not loopback unless the

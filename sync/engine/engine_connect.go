@@ -56,7 +56,10 @@ func (e *Engine) connector() *connect.Connector {
 		Browser:        e.o.Browser,
 		Logger:         e.log,
 	}
-	if e.o.Domain != "" && e.PublicURL() != "" {
+	e.mu.Lock()
+	static := e.settings.Domain != ""
+	e.mu.Unlock()
+	if static && e.PublicURL() != "" {
 		c.Public = e
 	}
 	return c

@@ -16,8 +16,8 @@ var errNoAuthtoken = errors.New("no ngrok authtoken in the keychain: webhooks re
 
 // startTunnel opens the public endpoint in the background and announces
 // each URL it gets to Meta and Shopify. Without one it records why.
-func (e *Engine) startTunnel(ctx context.Context, p *parts, routes http.Handler, sched *Scheduler, background *sync.WaitGroup) {
-	opener, err := e.opener(ctx)
+func (e *Engine) startTunnel(ctx context.Context, set Settings, p *parts, routes http.Handler, sched *Scheduler, background *sync.WaitGroup) {
+	opener, err := e.opener(ctx, set)
 	if err != nil || opener == nil {
 		reason := "off"
 		if err != nil {
@@ -76,13 +76,13 @@ func (e *Engine) setTunnel(t TunnelState) {
 
 // opener picks the public endpoint: the injected one, ngrok with the
 // stored authtoken, a loopback stand-in, or none (nil, nil).
-func (e *Engine) opener(ctx context.Context) (tunnel.Opener, error) {
+func (e *Engine) opener(ctx context.Context, set Settings) (tunnel.Opener, error) {
 	switch {
 	case e.o.Opener != nil:
 		return e.o.Opener, nil
-	case e.o.Tunnel == TunnelOff:
+	case set.Tunnel == TunnelOff:
 		return nil, nil
-	case e.o.Tunnel == TunnelLoopback:
+	case set.Tunnel == TunnelLoopback:
 		return tunnel.Loopback{Addr: "127.0.0.1:0"}, nil
 	}
 	token, err := OptionalSecret(ctx, e.o.Secrets, secrets.NgrokAuthtoken)
@@ -92,7 +92,7 @@ func (e *Engine) opener(ctx context.Context) (tunnel.Opener, error) {
 	if token == "" {
 		return nil, errNoAuthtoken
 	}
-	return tunnel.Ngrok{Authtoken: token, Domain: e.o.Domain, Logger: e.log}, nil
+	return tunnel.Ngrok{Authtoken: token, Domain: set.Domain, Logger: e.log}, nil
 }
 
 // shopifyHooks points the shop's webhooks at a URL; nil when no shop.

@@ -1,0 +1,156 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/engine"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+const settingsUsage = `settings [--json] [--notifications on|off] [--poll-at HH:MM] [--listen ADDR] [--tunnel on|off] [--domain NAME|none]
+
+Shows the saved settings, or changes those named. The desktop app and serve
+start with them when no flag says otherwise; a running app or serve applies a
+change at once (its engine restarts, as after a connect). Notifications take
+effect with the next message.`
+
+// settingsView is what settings prints: the saved value or, when none is
+// saved, the default in force.
+type settingsView struct {
+	Notifications bool   `json:"notifications"`
+	PollAt        string `json:"poll_at"`
+	Listen        string `json:"listen"`
+	Tunnel        bool   `json:"tunnel"`
+	Domain        string `json:"domain,omitempty"`
+}
+
+// onOff is a flag that takes "on" or "off" and remembers whether it was
+// given.
+type onOff struct {
+	set, on bool
+}
+
+func (o *onOff) String() string {
+	if o.on {
+		return "on"
+	}
+	return "off"
+}
+
+func (o *onOff) Set(v string) error {
+	switch v {
+	case "on", "true", "yes":
+		o.on = true
+	case "off", "false", "no":
+		o.on = false
+	default:
+		return fmt.Errorf("want on or off, not %q", v)
+	}
+	o.set = true
+	return nil
+}
+
+func runSettings(ctx context.Context, e *env, args []string) error {
+	var (
+		asJSON                bool
+		notifications, tunnel onOff
+		pollAt, listen, domain string
+	)
+	fs := e.flags("settings", settingsUsage)
+	fs.BoolVar(&asJSON, "json", false, "print JSON")
+	fs.Var(&notifications, "notifications", "desktop notifications for new messages: `on` or off")
+	fs.StringVar(&pollAt, "poll-at", "", "local `time` of the daily sync, HH:MM")
+	fs.StringVar(&listen, "listen", "", "local `address` of the webhook endpoints (a loopback host:port)")
+	fs.Var(&tunnel, "tunnel", "open the ngrok tunnel when an authtoken is set: `on` or off")
+	fs.StringVar(&domain, "domain", "", "ngrok static `domain`, or none")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usagef("settings: unexpected argument %q", fs.Arg(0))
+	}
+	// Validate everything before anything is written.
+	if pollAt != "" {
+		if _, err := engine.ParseTimeOfDay(pollAt); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	if listen != "" {
+		if err := engine.CheckListen(listen, false); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	st, release, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer release()
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	changed := set
+	if notifications.set {
+		changed.NotificationsOff = !notifications.on
+	}
+	if tunnel.set {
+		changed.NoTunnel = !tunnel.on
+	}
+	changed.PollAt = firstOf(pollAt, set.PollAt)
+	changed.Listen = firstOf(listen, set.Listen)
+	switch domain {
+	case "":
+	case "none":
+		changed.NgrokDomain = ""
+	default:
+		changed.NgrokDomain = domain
+	}
+	if changed != set {
+		if err := st.PutSettings(ctx, changed); err != nil {
+			return err
+		}
+		if e.host != nil && engineSettingChanged(set, changed) {
+			e.host.requestReload()
+		}
+	}
+	v := viewOf(changed)
+	if asJSON {
+		return writeJSON(e.Stdout, v)
+	}
+	fmt.Fprintf(e.Stdout, "Notifications: %s\n", onOffWord(v.Notifications))
+	fmt.Fprintf(e.Stdout, "Daily sync:    %s\n", v.PollAt)
+	fmt.Fprintf(e.Stdout, "Listen:        %s\n", v.Listen)
+	fmt.Fprintf(e.Stdout, "Tunnel:        %s\n", onOffWord(v.Tunnel))
+	if v.Domain != "" {
+		fmt.Fprintf(e.Stdout, "Domain:        %s\n", v.Domain)
+	}
+	return nil
+}
+
+// engineSettingChanged reports whether a change needs the engine
+// reassembled; notifications are read by the window at each message.
+func engineSettingChanged(a, b store.Settings) bool {
+	a.NotificationsOff, b.NotificationsOff = false, false
+	return a != b
+}
+
+func viewOf(s store.Settings) settingsView {
+	return settingsView{
+		Notifications: !s.NotificationsOff,
+		PollAt:        firstOf(s.PollAt, defaultPollAt),
+		Listen:        firstOf(s.Listen, defaultListen),
+		Tunnel:        !s.NoTunnel,
+		Domain:        s.NgrokDomain,
+	}
+}
+
+func onOffWord(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+var _ flag.Value = (*onOff)(nil)

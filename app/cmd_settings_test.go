@@ -1,0 +1,77 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
+)
+
+func TestSettingsShowAndChange(t *testing.T) {
+	h := newHarness(t)
+	var v settingsView
+	h.jsonOf(&v, "settings", "--json")
+	if v != (settingsView{Notifications: true, PollAt: defaultPollAt, Listen: defaultListen, Tunnel: true}) {
+		t.Errorf("defaults: %+v", v)
+	}
+	h.jsonOf(&v, "settings", "--json", "--notifications", "off", "--poll-at", "07:30", "--tunnel", "off", "--domain", "shop.ngrok.app")
+	want := settingsView{Notifications: false, PollAt: "07:30", Listen: defaultListen, Tunnel: false, Domain: "shop.ngrok.app"}
+	if v != want {
+		t.Errorf("after the change: %+v, want %+v", v, want)
+	}
+	h.jsonOf(&v, "settings", "--json")
+	if v != want {
+		t.Errorf("read again: %+v, want %+v", v, want)
+	}
+	// Bad input is refused with exit 2 and nothing is written.
+	for _, args := range [][]string{
+		{"settings", "--poll-at", "25:00", "--notifications", "on"},
+		{"settings", "--listen", "0.0.0.0:8765", "--notifications", "on"},
+		{"settings", "--notifications", "maybe"},
+	} {
+		if r := h.run("", args...); r.code != ExitUsage {
+			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
+		}
+	}
+	h.jsonOf(&v, "settings", "--json")
+	if v != want {
+		t.Errorf("after refused changes: %+v, want %+v unchanged", v, want)
+	}
+	if r := h.mustRun("", "settings"); !strings.Contains(r.stdout, "Notifications: off") || !strings.Contains(r.stdout, "Daily sync:    07:30") {
+		t.Errorf("settings:\n%s", r.stdout)
+	}
+}
+
+// A change made while serve runs applies at once: the engine restarts
+// with the new daily sync time.
+func TestSettingsApplyToTheRunningEngine(t *testing.T) {
+	h := newHarness(t)
+	_, stop, _ := h.startServe()
+	defer stop()
+	var running runningReport
+	h.jsonOf(&running, "status", "--json")
+	if got := running.Running.NextPoll.Local(); got.Hour() != 9 || got.Minute() != 0 {
+		t.Fatalf("next poll before the change: %v, want 09:00", got)
+	}
+	h.mustRun("", "settings", "--poll-at", "06:45")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var st statusReport
+		h.jsonOf(&st, "status", "--json")
+		if st.Running != nil {
+			if got := st.Running.NextPoll.Local(); got.Hour() == 6 && got.Minute() == 45 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the running engine did not take the new time within 30s: %+v", st.Running)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// Notifications alone do not restart the engine: the window reads
+	// them at each message.
+	if engineSettingChanged(store.Settings{}, store.Settings{NotificationsOff: true}) {
+		t.Error("turning notifications off restarts the engine")
+	}
+}
