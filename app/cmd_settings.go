@@ -54,8 +54,8 @@ func (o *onOff) Set(v string) error {
 
 func runSettings(ctx context.Context, e *env, args []string) error {
 	var (
-		asJSON                bool
-		notifications, tunnel onOff
+		asJSON                 bool
+		notifications, tunnel  onOff
 		pollAt, listen, domain string
 	)
 	fs := e.flags("settings", settingsUsage)
