@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -110,11 +111,15 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	events := make(chan ui.Event, 256)
 	go br.events(engCtx, in, events)
 
+	quitting := make(chan struct{})
+	var quitOnce sync.Once
+	quit := func() { quitOnce.Do(func() { close(quitting) }) }
 	win := ui.New(fa, ui.Options{
 		Inbox: br, Actions: br, Events: events,
 		Icon:        fyne.NewStaticResource("icon.png", assets.Icon()),
 		HasTray:     hasTray,
 		StartHidden: hidden,
+		OnQuit:      quit,
 		Logger:      e.log,
 	})
 	stopHost := e.hostEngine(engCtx, eng, win.ShowWindow)
@@ -129,15 +134,54 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 		}
 		done <- err
 	}()
+	// The engine stops as soon as a quit is asked for (by the merchant, or
+	// SIGINT/SIGTERM), not when Fyne's loop returns: Fyne 2.8.1 can hang on
+	// its way out (its stopped hook may be queued after the main queue was
+	// drained for the last time), and webhooks under way must commit and
+	// answer, and the database be released, whatever Fyne does.
+	uiDone := make(chan struct{})
+	stopped := make(chan error, 1)
+	go func() {
+		select {
+		case <-quitting:
+		case <-ctx.Done():
+		}
+		e.log.Info("quitting")
+		stopEngine()
+		err := <-done
+		stopHost()
+		stopped <- err
+		select {
+		case <-uiDone:
+		case <-time.After(fyneExitGrace):
+			e.log.Warn("the window did not close after the engine stopped; exiting without it")
+			_ = eng.Store().Close()
+			os.Exit(exitCodeOf(err))
+		}
+	}()
 	win.Run(ctx) // until Quit, or ctx ends
-	e.log.Info("quitting")
-	stopEngine()
-	err = <-done
-	stopHost()
+	close(uiDone)
+	quit() // should Fyne have stopped by itself
+	return resultOf(<-stopped)
+}
+
+// fyneExitGrace is how long Fyne may take to return once the engine has
+// stopped before the process leaves without it.
+const fyneExitGrace = 5 * time.Second
+
+// resultOf is what the desktop run returns for the engine's Run error.
+func resultOf(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
+}
+
+func exitCodeOf(err error) int {
+	if resultOf(err) != nil {
+		return ExitFailure
+	}
+	return ExitOK
 }
 
 // appLog is where the app logs: stderr and the data directory's app.log,

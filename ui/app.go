@@ -31,6 +31,12 @@ type Options struct {
 	// TitleSuffix follows "Merchant Inbox" in the window title, e.g.
 	// " — Demo".
 	TitleSuffix string
+	// OnQuit, when set, is called (on the UI goroutine; it must not
+	// block) when the merchant quits, from the tray or by closing the
+	// window where there is no tray, before Fyne is asked to stop. The
+	// caller can then stop what it runs beside the window without
+	// waiting for Fyne's own shutdown.
+	OnQuit func()
 
 	// Clock is the time source; nil is the real clock. Tests pass a fake.
 	Clock  clockwork.Clock
@@ -45,9 +51,9 @@ type App struct {
 	log   *slog.Logger
 
 	// Seams for tests; New sets the real ones.
-	do     func(func())             // runs on the UI goroutine (fyne.Do)
-	notify func(*fyne.Notification) // raises a desktop notification
-	quit   func()                   // ends the app (fyne.App.Quit)
+	do       func(func())             // runs on the UI goroutine (fyne.Do)
+	notify   func(*fyne.Notification) // raises a desktop notification
+	stopFyne func()                   // ends Fyne's loop (fyne.App.Quit)
 
 	win       fyne.Window
 	view      *mainView
@@ -73,15 +79,15 @@ type App struct {
 // so the caller should not set those.
 func New(fa fyne.App, o Options) *App {
 	a := &App{
-		fa:     fa,
-		o:      o,
-		clock:  o.Clock,
-		log:    o.Logger,
-		do:     fyne.Do,
-		notify: fa.SendNotification,
-		quit:   fa.Quit,
-		kick:   make(chan struct{}, 1),
-		ctx:    context.Background(),
+		fa:       fa,
+		o:        o,
+		clock:    o.Clock,
+		log:      o.Logger,
+		do:       fyne.Do,
+		notify:   fa.SendNotification,
+		stopFyne: fa.Quit,
+		kick:     make(chan struct{}, 1),
+		ctx:      context.Background(),
 	}
 	if a.clock == nil {
 		a.clock = clockwork.NewRealClock()
@@ -253,4 +259,13 @@ func (a *App) trayAction(act trayAction) {
 	case trayQuit:
 		a.quit()
 	}
+}
+
+// quit ends the app: the caller hears of it first (OnQuit), then Fyne is
+// asked to stop.
+func (a *App) quit() {
+	if a.o.OnQuit != nil {
+		a.o.OnQuit()
+	}
+	a.stopFyne()
 }

@@ -30,6 +30,29 @@ func TestCloseGoesToTray(t *testing.T) {
 	}
 }
 
+// The caller hears of a quit before Fyne is asked to stop, whichever way
+// the merchant quits, so it can stop the engine without waiting for Fyne.
+func TestQuitTellsTheCallerFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tray bool
+		quit func(h *ui.Harness)
+	}{
+		{"Quit in the tray", true, func(h *ui.Harness) { h.TrayClick("Quit") }},
+		{"closing the window without a tray", false, func(h *ui.Harness) { h.CloseWindow() }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var heard []int // the quits Fyne had been asked for when OnQuit ran
+			var h *ui.Harness
+			h = ui.NewHarness(t, uitest.New(16), ui.HarnessOptions{Tray: tc.tray, OnQuit: func() { heard = append(heard, h.Quits()) }}).Start().Loaded()
+			h.UI(func() { tc.quit(h) })
+			if len(heard) != 1 || heard[0] != 0 || h.Quits() != 1 {
+				t.Errorf("OnQuit calls %v (Fyne's quits before each), quits %d; want one call before the one quit", heard, h.Quits())
+			}
+		})
+	}
+}
+
 func TestCloseQuitsWithoutTray(t *testing.T) {
 	h := ui.NewHarness(t, uitest.New(16), ui.HarnessOptions{StartHidden: true}).Start().Loaded()
 	if !h.Visible() {

@@ -60,6 +60,8 @@ type HarnessOptions struct {
 	Pauses bool
 	// Theme replaces the test theme (for screenshots).
 	Theme fyne.Theme
+	// OnQuit is the App's OnQuit.
+	OnQuit func()
 }
 
 // trayApp gives the test app the desktop extension and records the menu.
@@ -86,6 +88,7 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		HasTray:     ho.Tray,
 		StartHidden: ho.StartHidden,
+		OnQuit:      ho.OnQuit,
 	}
 	if ho.NoEvents {
 		o.Events = nil
@@ -101,7 +104,7 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 		defer h.notes.Unlock()
 		h.noted = append(h.noted, n)
 	}
-	h.App.quit = func() { h.quits.Add(1) }
+	h.App.stopFyne = func() { h.quits.Add(1) }
 	if !ho.Pauses {
 		h.App.loop.throttle, h.App.loop.debounce = 0, 0
 	}
