@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -47,7 +48,7 @@ func TestDesktopTrayEndToEnd(t *testing.T) {
 
 	cmd := exec.CommandContext(t.Context(), os.Args[0])
 	raceEnv, raceReports := raceLog(t)
-	cmd.Env = append(os.Environ(), envRunMain+"=1", "DISPLAY="+display, EnvLog+"=debug", raceEnv)
+	cmd.Env = append(os.Environ(), envRunMain+"=1", "DISPLAY="+display, EnvLog+"=debug", raceEnv, "GOTRACEBACK=all")
 	for k, v := range h.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -135,6 +136,12 @@ func TestDesktopTrayEndToEnd(t *testing.T) {
 			t.Fatalf("the app exited with %v after Quit", err)
 		}
 	case <-time.After(30 * time.Second):
+		// Its goroutines, in the log printed below, say where it hangs.
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+		}
 		t.Fatal("the app still runs 30s after Quit")
 	}
 	for _, r := range raceReports() {
