@@ -59,6 +59,27 @@ func xvfb(t *testing.T) string {
 	return ""
 }
 
+// startProgram runs the test binary as the real program, with no
+// arguments, on display, in h's environment plus env, logging at debug
+// level; exited reports its end.
+func startProgram(t *testing.T, h *harness, display string, env ...string) (cmd *exec.Cmd, out, errOut *syncBuffer, exited <-chan error) {
+	t.Helper()
+	cmd = exec.CommandContext(t.Context(), os.Args[0])
+	cmd.Env = append(os.Environ(), envRunMain+"=1", "DISPLAY="+display, EnvLog+"=debug")
+	cmd.Env = append(cmd.Env, env...)
+	for k, v := range h.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out, errOut = &syncBuffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	return cmd, out, errOut, done
+}
+
 // windowNamed reports whether the X server on display shows a top-level
 // window with that title.
 func windowNamed(display, title string) bool {
@@ -87,18 +108,7 @@ func TestDesktopAppEndToEnd(t *testing.T) {
 	}
 	st.Close()
 
-	cmd := exec.CommandContext(t.Context(), os.Args[0])
-	cmd.Env = append(os.Environ(), envRunMain+"=1", "DISPLAY="+display, EnvLog+"=debug")
-	for k, v := range h.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, errOut
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	cmd, out, errOut, exited := startProgram(t, h, display)
 	defer func() {
 		if t.Failed() {
 			t.Logf("app log:\n%s", errOut.String())

@@ -4,7 +4,6 @@ package app
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -46,19 +45,8 @@ func TestDesktopTrayEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cmd := exec.CommandContext(t.Context(), os.Args[0])
 	raceEnv, raceReports := raceLog(t)
-	cmd.Env = append(os.Environ(), envRunMain+"=1", "DISPLAY="+display, EnvLog+"=debug", raceEnv, "GOTRACEBACK=all")
-	for k, v := range h.env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	out, errOut := &syncBuffer{}, &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, errOut
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	cmd, _, errOut, exited := startProgram(t, h, display, raceEnv, "GOTRACEBACK=all")
 	var menu []menuEntry // the tray menu as last read
 	defer func() {
 		if t.Failed() {

@@ -32,33 +32,21 @@ func (s *Store) AddPage(ctx context.Context, id string) (created bool, err error
 // from Apply so that no poll or webhook can clear the flag by accident;
 // only storing a new token (or Meta reporting the token dead) does.
 func (s *Store) SetNeedsLogin(ctx context.Context, pageID string, needs bool) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("store: set needs-login: %w", err)
-	}
-	err := s.write(func(t *txn) error {
-		var pg Page
-		ok, err := getJSON(t.pages, []byte(pageID), &pg)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return ErrNotFound
-		}
-		pg.NeedsLogin = needs
-		return putIfChanged(t.pages, []byte(pageID), pg)
-	})
-	if err != nil {
-		return fmt.Errorf("store: set needs-login for page %s: %w", pageID, err)
-	}
-	return nil
+	return s.setPageFlag(ctx, pageID, "needs-login", func(pg *Page) { pg.NeedsLogin = needs })
 }
 
 // SetDisconnected marks or clears a page's disconnected flag. Like
 // SetNeedsLogin it is separate from Apply, so that no webhook or poll can
 // reconnect a page the merchant disconnected; only connecting it again does.
 func (s *Store) SetDisconnected(ctx context.Context, pageID string, disconnected bool) error {
+	return s.setPageFlag(ctx, pageID, "disconnected", func(pg *Page) { pg.Disconnected = disconnected })
+}
+
+// setPageFlag changes one flag of a stored page with set; ErrNotFound for
+// a page that is not stored.
+func (s *Store) setPageFlag(ctx context.Context, pageID, flag string, set func(*Page)) error {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("store: set disconnected: %w", err)
+		return fmt.Errorf("store: set %s: %w", flag, err)
 	}
 	err := s.write(func(t *txn) error {
 		var pg Page
@@ -69,11 +57,11 @@ func (s *Store) SetDisconnected(ctx context.Context, pageID string, disconnected
 		if !ok {
 			return ErrNotFound
 		}
-		pg.Disconnected = disconnected
+		set(&pg)
 		return putIfChanged(t.pages, []byte(pageID), pg)
 	})
 	if err != nil {
-		return fmt.Errorf("store: set disconnected for page %s: %w", pageID, err)
+		return fmt.Errorf("store: set %s for page %s: %w", flag, pageID, err)
 	}
 	return nil
 }
