@@ -81,6 +81,18 @@ func fixtureMsgCount(i int) int {
 // openFixture opens the shared large database with real fsync.
 func openFixture(b *testing.B) *Store {
 	b.Helper()
+	s, err := Open(fixturePath(b), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fixturePath builds the shared large database, or checks the kept one,
+// once per test binary, and returns its path; the file is not open.
+func fixturePath(b *testing.B) string {
+	b.Helper()
 	fixture.once.Do(func() {
 		fixture.path = os.Getenv(fixtureEnv)
 		if fixture.path == "" {
@@ -94,12 +106,7 @@ func openFixture(b *testing.B) *Store {
 	if fixture.err != nil {
 		b.Fatal(fixture.err)
 	}
-	s, err := Open(fixture.path, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
+	return fixture.path
 }
 
 // ensureFixture builds the fixture at path, or checks the one there.
