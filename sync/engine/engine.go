@@ -122,8 +122,9 @@ func (e *Engine) Subscribe(ctx context.Context, buffer int) <-chan Event {
 
 func (e *Engine) publish(ev Event) { e.events.Publish(ev) }
 
-// Reload asks a running engine to reassemble itself; requests made before
-// it gets to it are one. It is a no-op when the engine is not running.
+// Reload asks the engine to reassemble itself; requests made before it
+// gets to it are one. A request made while it is not running is kept for
+// when it runs.
 func (e *Engine) Reload() {
 	select {
 	case e.reload <- struct{}{}:
@@ -164,9 +165,6 @@ func (e *Engine) MarkRead(ctx context.Context, pageID, psid string) error {
 // returns nil when stopped by ctx, after webhook requests under way have
 // committed and answered.
 func (e *Engine) Run(ctx context.Context) error {
-	if err := CheckListen(e.o.Listen, e.o.PublicListen); err != nil {
-		return err
-	}
 	started := time.Now()
 	defer func() {
 		e.setState(func(s *State) { *s = State{LastPoll: s.LastPoll, LastPollErr: s.LastPollErr} })
@@ -287,9 +285,9 @@ func (e *Engine) reconfigure(ctx context.Context) (Settings, error) {
 		if set, err = e.o.Reconfigure(ctx); err != nil {
 			return Settings{}, fmt.Errorf("read the settings: %w", err)
 		}
-		if err := CheckListen(set.Listen, set.PublicListen); err != nil {
-			return Settings{}, err
-		}
+	}
+	if err := CheckListen(set.Listen, set.PublicListen); err != nil {
+		return Settings{}, err
 	}
 	e.mu.Lock()
 	e.settings = set
