@@ -60,17 +60,17 @@ func runApp(ctx context.Context, e *env, args []string) error {
 	if !hasDisplay(e.Getenv) {
 		return errNoDisplay
 	}
-	if err := e.cfg.ensureDataDir(); err != nil {
-		return err
-	}
-	logOut, closeLog := e.appLog()
-	defer closeLog()
+	logOut := &switchWriter{w: e.Stderr}
 	e.log = newLoggerAt(logOut, e.Getenv(EnvLog), slog.LevelInfo)
 	st, err := e.cfg.openStore(e.log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// Only now, holding the database, may this process replace app.log:
+	// before, it could be another running instance's.
+	closeLog := e.appLog(logOut)
+	defer closeLog()
 	eo, err := e.engineOptions(ctx, st, o)
 	if err != nil {
 		return err
@@ -184,13 +184,36 @@ func exitCodeOf(err error) int {
 	return ExitOK
 }
 
-// appLog is where the app logs: stderr and the data directory's app.log,
-// which each start begins anew.
-func (e *env) appLog() (io.Writer, func()) {
+// appLog sends the app's log to stderr and to the data directory's
+// app.log, which each start begins anew, from now on.
+func (e *env) appLog(out *switchWriter) (closeLog func()) {
 	f, err := os.OpenFile(filepath.Join(e.cfg.dataDir, appLogFile), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
-		fmt.Fprintf(e.Stderr, "merchant-inbox: no log file: %v\n", err)
-		return e.Stderr, func() {}
+		e.log.Warn("no log file in the data directory", "err", err)
+		return func() {}
 	}
-	return io.MultiWriter(e.Stderr, f), func() { f.Close() }
+	out.set(io.MultiWriter(e.Stderr, f))
+	return func() {
+		out.set(e.Stderr)
+		f.Close()
+	}
+}
+
+// switchWriter is a writer whose destination can change while loggers
+// hold it.
+type switchWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *switchWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func (s *switchWriter) set(w io.Writer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.w = w
 }
