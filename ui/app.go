@@ -20,6 +20,10 @@ type Options struct {
 	// that falls behind should get a Resync rather than block the engine.
 	Events <-chan Event
 
+	// Images, when set, fetches the pictures of attachments, which a
+	// thread then shows as thumbnails; nil shows them as links only.
+	Images Images
+
 	// Icon is the window's and the tray's icon.
 	Icon fyne.Resource
 	// HasTray says that a tray host is present (on Linux, a
@@ -60,10 +64,11 @@ type App struct {
 	tray      *fyne.Menu // nil without a tray
 	trayShown []trayItem
 
-	wants wants
-	kick  chan struct{}
-	loop  *loop
-	notes *notifier
+	wants  wants
+	kick   chan struct{}
+	loop   *loop
+	notes  *notifier
+	images *imageLoader // nil without Options.Images
 
 	ctx        context.Context // ends when the app does (start sets it)
 	visible    atomic.Bool     // the window is shown
@@ -127,6 +132,11 @@ func New(fa fyne.App, o Options) *App {
 	lc.SetOnExitedForeground(func() { a.foreground.Store(false) })
 
 	a.loop = newLoop(a)
+	if o.Images != nil {
+		a.images = newImageLoader(o.Images, func(f func()) { a.do(f) }, a.clock.Now, a.log)
+		a.images.ready = a.view.thread.pictureReady
+		a.view.thread.images = a.images
+	}
 	a.notes = newNotifier(o.Inbox, o.Actions, a.clock, func(n *fyne.Notification) { a.notify(n) }, a.active, a.log)
 
 	if !o.StartHidden || a.tray == nil {
@@ -189,6 +199,11 @@ func (a *App) start(ctx context.Context) {
 		defer a.wg.Done()
 		a.loop.run(ctx)
 	}()
+	if a.images != nil {
+		for range imageWorkers {
+			a.wg.Go(func() { a.images.run(ctx) })
+		}
+	}
 	go a.notes.run(ctx) // not waited for: a notification call may hang on D-Bus
 }
 

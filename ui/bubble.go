@@ -39,10 +39,15 @@ type bubble struct {
 	measuredWith   fyne.Size // text and caption sizes the caches hold for
 }
 
-// attachmentLine is an icon and a link (or a label when there is no URL).
+// attachmentLine is an icon and a link (or a label when there is no URL),
+// and for a picture its thumbnail above them once it is loaded.
 type attachmentLine struct {
 	icon *widget.Icon
 	link fyne.CanvasObject
+
+	picture string     // the URL of a picture to show; "" for other files
+	url     *url.URL   // parsed picture URL
+	thumb   *thumbnail // nil until the picture is loaded
 }
 
 func newBubble(m store.Message, loc *time.Location) *bubble {
@@ -132,15 +137,51 @@ func newAttachmentLine(a store.Attachment) attachmentLine {
 	if u, err := url.Parse(a.URL); err == nil && a.URL != "" && (u.Scheme == "https" || u.Scheme == "http") {
 		h := widget.NewHyperlink(label, u)
 		h.Truncation = fyne.TextTruncateEllipsis
-		return attachmentLine{icon: icon, link: h}
+		line := attachmentLine{icon: icon, link: h}
+		if a.Type == "image" || a.Type == "sticker" {
+			line.picture, line.url = a.URL, u
+		}
+		return line
 	}
 	l := widget.NewLabel(label)
 	l.Truncation = fyne.TextTruncateEllipsis
 	return attachmentLine{icon: icon, link: l}
 }
 
-// attachmentIcon stands in for a thumbnail: pictures are not fetched on
-// the UI goroutine, and until a cache of them exists a photo is a link.
+// pictures returns the URLs of the pictures the bubble can show.
+func (b *bubble) pictures() []string {
+	var urls []string
+	for _, f := range b.files {
+		if f.picture != "" {
+			urls = append(urls, f.picture)
+		}
+	}
+	return urls
+}
+
+// setThumb shows th over the link to its picture. It reports whether the
+// bubble changed (and so its height).
+func (b *bubble) setThumb(th *thumb) bool {
+	if th.img == nil {
+		return false // the link stays
+	}
+	changed := false
+	for i := range b.files {
+		f := &b.files[i]
+		if f.picture == th.url && (f.thumb == nil || f.thumb.src != th) {
+			f.thumb = newThumbnail(th, f.url)
+			changed = true
+		}
+	}
+	if changed {
+		b.cacheW, b.natural = 0, 0
+		b.Refresh()
+	}
+	return changed
+}
+
+// attachmentIcon marks an attachment's kind beside its link; a picture
+// also shows as a thumbnail once loaded (setThumb).
 func attachmentIcon(kind string) fyne.Resource {
 	switch kind {
 	case "image", "sticker":

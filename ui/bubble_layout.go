@@ -53,6 +53,15 @@ func (b *bubble) geometry(w float32, place bool) float32 {
 	}
 	iconSize := th.Size(theme.SizeNameInlineIcon)
 	for _, f := range b.files {
+		if f.thumb != nil {
+			ts := f.thumb.fitIn(bw - 2*inner)
+			y += pad / 2
+			if place {
+				f.thumb.Move(fyne.NewPos(x+inner, y))
+				f.thumb.Resize(ts)
+			}
+			y += ts.Height
+		}
 		lh := f.link.MinSize().Height
 		if place {
 			f.icon.Move(fyne.NewPos(x+inner, y+(lh-iconSize)/2))
@@ -127,6 +136,9 @@ func (b *bubble) naturalWidth(th fyne.Theme) float32 {
 			text = l.Text
 		}
 		w = max(w, widest(text, fyne.TextStyle{})+iconSize+3*inner)
+		if f.thumb != nil {
+			w = max(w, f.thumb.size.Width+2*inner)
+		}
 	}
 	w = max(w, b.time.MinSize().Width+2*inner, 4*inner)
 	if b.reaction != nil {
@@ -163,6 +175,9 @@ func (r *bubbleRenderer) Objects() []fyne.CanvasObject {
 		objs = append(objs, b.postback)
 	}
 	for _, f := range b.files {
+		if f.thumb != nil {
+			objs = append(objs, f.thumb)
+		}
 		objs = append(objs, f.icon, f.link)
 	}
 	objs = append(objs, b.time)

@@ -62,6 +62,8 @@ type HarnessOptions struct {
 	Theme fyne.Theme
 	// OnQuit is the App's OnQuit.
 	OnQuit func()
+	// Images is the App's Images (nil: pictures show as links).
+	Images Images
 }
 
 // trayApp gives the test app the desktop extension and records the menu.
@@ -89,6 +91,7 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 		HasTray:     ho.Tray,
 		StartHidden: ho.StartHidden,
 		OnQuit:      ho.OnQuit,
+		Images:      ho.Images,
 	}
 	if ho.NoEvents {
 		o.Events = nil

@@ -3,6 +3,7 @@ package ui
 // The thread accessors of the test harness (see export_test.go).
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -48,6 +49,9 @@ func (h *Harness) ThreadText() string {
 				parts = append(parts, o.postback.Text)
 			}
 			for _, f := range o.files {
+				if f.thumb != nil {
+					parts = append(parts, fmt.Sprintf("picture %gx%g", f.thumb.size.Width, f.thumb.size.Height))
+				}
 				parts = append(parts, "["+linkText(f.link)+"]")
 			}
 			parts = append(parts, o.time.Text)
@@ -106,4 +110,17 @@ func (h *Harness) BubbleGeometry(id string) (bubbleWidth, threadWidth, height fl
 		return -1, -1, -1
 	}
 	return b.bg.Size().Width, b.Size().Width, b.Size().Height
+}
+
+// ThreadPictures counts the pictures the thread shows.
+func (h *Harness) ThreadPictures() int {
+	n := 0
+	for _, b := range h.App.view.thread.bubbles {
+		for _, f := range b.files {
+			if f.thumb != nil {
+				n++
+			}
+		}
+	}
+	return n
 }

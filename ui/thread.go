@@ -64,6 +64,7 @@ type threadView struct {
 	loadingOlder bool
 	wantOlder    func() // asks the loop for older messages (must not block)
 	now          func() time.Time
+	images       *imageLoader // nil: pictures show as links only
 }
 
 func newThreadView(now func() time.Time) *threadView {
@@ -110,6 +111,9 @@ func (t *threadView) open(row rowModel) {
 	t.m = threadModel{ref: row.ref}
 	t.setHeader(row.name, row.ref.PSID, row.page)
 	t.bubbles = map[string]*bubble{}
+	if t.images != nil {
+		t.images.drop() // the last conversation's pictures are not wanted now
+	}
 	t.top.setText("")
 	t.col.Objects = nil
 	t.col.Refresh()
@@ -249,6 +253,7 @@ func (t *threadView) items(m threadModel) []fyne.CanvasObject {
 		} else {
 			b.setMessage(msg)
 		}
+		t.showPictures(b)
 		keep[msg.ID] = b
 		objs = append(objs, b)
 		if i == lastOut {
