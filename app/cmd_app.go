@@ -111,6 +111,13 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	events := make(chan ui.Event, 256)
 	go br.events(engCtx, in, events)
 
+	var images ui.Images // nil: pictures show as links
+	if p, err := openPictures(e.cfg.dataDir); err != nil {
+		e.log.Warn("pictures in threads show as links: the picture cache cannot be opened", "err", err)
+	} else {
+		images = p
+	}
+
 	quitting := make(chan struct{})
 	var quitOnce sync.Once
 	quit := func() { quitOnce.Do(func() { close(quitting) }) }
@@ -121,6 +128,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 		StartHidden: hidden,
 		OnQuit:      quit,
 		Logger:      e.log,
+		Images:      images,
 	})
 	stopHost := e.hostEngine(engCtx, eng, win.ShowWindow)
 	done := make(chan error, 1)
