@@ -42,6 +42,10 @@ type Conversation struct {
 	// while the snippet is Graph's and no message is stored yet.
 	LastDirection Direction `json:"last_direction,omitempty"`
 	MessageCount  int       `json:"message_count,omitempty"` // Graph's count
+	// LastIncomingAt is when the customer's newest stored message was
+	// written: it opens the messaging window (package replywindow). Zero
+	// when no incoming message is stored.
+	LastIncomingAt time.Time `json:"last_incoming_at,omitzero"`
 	// UnreadCount is the number of incoming messages after the
 	// merchant's read marker (SeenAt, SeenID). Every write keeps it, so
 	// it is the same whichever source brought a message first and however
