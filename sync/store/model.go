@@ -89,11 +89,25 @@ type Message struct {
 	// rather than typed; Text then holds the button title.
 	Postback string `json:"postback,omitempty"`
 	ReplyTo  string `json:"reply_to,omitempty"` // mid this message answers
+	// Card is set when the message is a product card (a Messenger generic
+	// template) rather than text.
+	Card *Card `json:"card,omitempty"`
 	// Reaction is the customer's current reaction (emoji), empty when none.
 	Reaction string `json:"reaction,omitempty"`
 	// ReactionAt is when Reaction was set or removed. Reaction events can
 	// arrive out of order (and before the message); the latest one wins.
 	ReactionAt time.Time `json:"reaction_at,omitzero"`
+}
+
+// Card is a Messenger generic template with one element, as the merchant
+// sends a product: a picture, a title, a subtitle (the price) and a button
+// that opens URL.
+type Card struct {
+	Title    string `json:"title"`
+	Subtitle string `json:"subtitle,omitempty"`
+	ImageURL string `json:"image_url,omitempty"`
+	URL      string `json:"url,omitempty"`
+	Button   string `json:"button,omitempty"` // the button's title, e.g. "View"
 }
 
 // Reaction records a customer reacting to (or withdrawing a reaction from)

@@ -17,6 +17,7 @@ type Product struct {
 	ID     string `json:"id"` // "gid://shopify/Product/123"
 	Title  string `json:"title,omitempty"`
 	Handle string `json:"handle,omitempty"`
+	Vendor string `json:"vendor,omitempty"`
 	// Status is ACTIVE, DRAFT or ARCHIVED, stored upper-case (GraphQL's
 	// form; REST webhooks write it lower-case). Other values are kept
 	// as they are, so a status Shopify adds later is not refused.
