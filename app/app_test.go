@@ -151,7 +151,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"serve", "--tunnel", "pigeon"}, "", ExitUsage, "--tunnel must be ngrok or loopback"},
 		{[]string{"connect", "myspace"}, "", ExitUsage, "unknown provider"},
 		{[]string{"connect", "shopify"}, "", ExitUsage, "--shop NAME is required"},
-		{[]string{"connect", "shopify", "--shop", "evil.com"}, "", ExitUsage, "shop"},
+		{[]string{"connect", "shopify", "--shop", "evil.com"}, "", ExitUsage, "not a Shopify store address"},
+		{[]string{"connect", "facebook", "--domain", "https://shop.ngrok.app/hooks"}, "", ExitUsage, "Enter only the domain"},
+		{[]string{"settings", "--domain", "shop inbox"}, "", ExitUsage, "not a domain name"},
+		{[]string{"settings", "--listen", "127.0.0.1:http"}, "", ExitUsage, "number up to 65535"},
 		{[]string{"disconnect"}, "", ExitUsage, "want 'facebook' or 'shopify'"},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/merchant-inbox/merchant-inbox/sync/connect"
 	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
+	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
 
 const connectUsage = `connect facebook [--no-browser] [--port N] [--domain NAME] [--page ID]...
@@ -62,6 +63,13 @@ func runConnect(ctx context.Context, e *env, args []string) error {
 	}
 	if o.port < 0 || o.port > 65535 {
 		return usagef("connect: --port must be 0 to 65535")
+	}
+	if o.domain != "" {
+		d, err := validate.NormalizeDomain(o.domain)
+		if err != nil {
+			return usagef("connect: --domain: %v", err)
+		}
+		o.domain = d
 	}
 	switch {
 	case e.host != nil && (o.tunnel != "" || o.domain != ""):

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
+	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
 
 // maxSecretBytes bounds what `secrets set` reads from stdin: tokens are a
@@ -50,6 +51,9 @@ func secretSet(ctx context.Context, e *env, name secrets.Name) error {
 	value, err := readSecret(e.Stdin, e.Stderr, name, e.stdinIsTerminal())
 	if err != nil {
 		return err
+	}
+	if err := validate.Secret(name, value); err != nil {
+		return usagef("%s: %v Nothing was stored.", name, err)
 	}
 	pageID, isPage := name.PageID()
 	if !isPage {

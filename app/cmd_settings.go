@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/merchant-inbox/merchant-inbox/sync/engine"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
+	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
 
 const settingsUsage = `settings [--json] [--notifications on|off] [--poll-at HH:MM] [--listen ADDR] [--tunnel on|off] [--domain NAME|none]
@@ -73,14 +73,21 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	}
 	// Validate everything before anything is written.
 	if pollAt != "" {
-		if _, err := engine.ParseTimeOfDay(pollAt); err != nil {
-			return usageError{err.Error()}
+		if err := validate.TimeOfDay(pollAt); err != nil {
+			return usagef("settings: --poll-at: %v", err)
 		}
 	}
 	if listen != "" {
-		if err := engine.CheckListen(listen, false); err != nil {
-			return usageError{err.Error()}
+		if err := validate.ListenAddress(listen); err != nil {
+			return usagef("settings: --listen: %v", err)
 		}
+	}
+	if domain != "" && domain != "none" {
+		d, err := validate.NormalizeDomain(domain)
+		if err != nil {
+			return usagef("settings: --domain: %v", err)
+		}
+		domain = d
 	}
 	st, release, err := e.openStore()
 	if err != nil {

@@ -15,7 +15,7 @@ func TestSettingsShowAndChange(t *testing.T) {
 	if v != (settingsView{Notifications: true, PollAt: defaultPollAt, Listen: defaultListen, Tunnel: true}) {
 		t.Errorf("defaults: %+v", v)
 	}
-	h.jsonOf(&v, "settings", "--json", "--notifications", "off", "--poll-at", "07:30", "--tunnel", "off", "--domain", "shop.ngrok.app")
+	h.jsonOf(&v, "settings", "--json", "--notifications", "off", "--poll-at", "07:30", "--tunnel", "off", "--domain", "https://Shop.ngrok.app/")
 	want := settingsView{Notifications: false, PollAt: "07:30", Listen: defaultListen, Tunnel: false, Domain: "shop.ngrok.app"}
 	if v != want {
 		t.Errorf("after the change: %+v, want %+v", v, want)
@@ -29,6 +29,7 @@ func TestSettingsShowAndChange(t *testing.T) {
 		{"settings", "--poll-at", "25:00", "--notifications", "on"},
 		{"settings", "--listen", "0.0.0.0:8765", "--notifications", "on"},
 		{"settings", "--notifications", "maybe"},
+		{"settings", "--domain", "shop.ngrok.app/path", "--notifications", "on"},
 	} {
 		if r := h.run("", args...); r.code != ExitUsage {
 			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)

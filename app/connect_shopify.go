@@ -7,14 +7,15 @@ import (
 
 	"github.com/merchant-inbox/merchant-inbox/sync/connect"
 	"github.com/merchant-inbox/merchant-inbox/sync/shopify"
+	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
 
 func connectShopify(ctx context.Context, e *env, o connectOptions) error {
 	if o.shop == "" {
 		return usagef("connect shopify: --shop NAME is required (NAME or NAME.myshopify.com)")
 	}
-	if _, err := shopify.NormalizeShop(o.shop); err != nil {
-		return usageError{err.Error()}
+	if err := validate.ShopName(o.shop); err != nil {
+		return usagef("connect shopify: --shop: %v", err)
 	}
 	st, release, err := e.openStore()
 	if err != nil {

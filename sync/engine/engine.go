@@ -14,6 +14,7 @@ import (
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
+	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
 
 // TunnelKind picks the public endpoint the engine opens for webhooks.
@@ -296,20 +297,18 @@ func (e *Engine) reconfigure(ctx context.Context) (Settings, error) {
 }
 
 // CheckListen refuses a webhook address that is not loopback unless the
-// merchant said they mean it: the endpoints verify every delivery, but a
-// desktop app has no business answering the local network by surprise.
+// merchant said they mean it (serve --public-listen): the endpoints verify
+// every delivery, but a desktop app has no business answering the local
+// network by surprise. The loopback rule is validate.ListenAddress, the one
+// the settings screen and command check a new address with.
 func CheckListen(addr string, public bool) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("listen address %q: want host:port, such as 127.0.0.1:8765: %w", addr, err)
+	if !public {
+		return validate.ListenAddress(addr)
 	}
-	if public || host == "localhost" {
-		return nil
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("listen address %q: want host:port, such as 0.0.0.0:8765: %w", addr, err)
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("listen address %s is reachable from other machines; use 127.0.0.1, or say you mean it (serve --public-listen)", addr)
+	return nil
 }
 
 // localRoutes is what the local listener at addr serves: everything on

@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
 
 // SchedulerOptions configures a Scheduler. Poll is required.
@@ -29,13 +31,14 @@ type SchedulerOptions struct {
 // TimeOfDay is a wall-clock time, hours and minutes, in local time.
 type TimeOfDay struct{ Hour, Minute uint }
 
-// ParseTimeOfDay reads "HH:MM" (24-hour clock).
+// ParseTimeOfDay reads "HH:MM" (24-hour clock), by validate's rule, the
+// one the settings screen and command check a new time with.
 func ParseTimeOfDay(s string) (TimeOfDay, error) {
-	t, err := time.Parse("15:04", s)
+	h, m, err := validate.ParseTimeOfDay(s)
 	if err != nil {
-		return TimeOfDay{}, fmt.Errorf("time of day %q: want HH:MM, 24-hour clock", s)
+		return TimeOfDay{}, err
 	}
-	return TimeOfDay{Hour: uint(t.Hour()), Minute: uint(t.Minute())}, nil
+	return TimeOfDay{Hour: uint(h), Minute: uint(m)}, nil
 }
 
 func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute) }

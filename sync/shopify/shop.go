@@ -4,49 +4,28 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
-
-// shopPattern is the anchored pattern Shopify documents for the shop
-// parameter of an OAuth callback ("Verify the shop parameter", authorization
-// code grant, shopify.dev/docs/apps/build/authentication-authorization/
-// access-tokens/authorization-code-grant). Anchoring matters:
-// "shop.myshopify.com.evil.com" must not pass.
-var shopPattern = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9-]*\.myshopify\.com$`)
-
-// maxShopLen bounds a shop domain: a DNS label is at most 63 bytes, and
-// ".myshopify.com" adds 14.
-const maxShopLen = 63 + len(".myshopify.com")
 
 // NormalizeShop turns what a merchant types into the shop's canonical
 // domain: "Name", "name.myshopify.com", "https://name.myshopify.com/" all
 // give "name.myshopify.com". Anything that is not a bare store name or a
 // *.myshopify.com host (a custom domain, a path, a port, credentials) is
-// ErrBadShop: the shop decides where the app sends its client secret.
+// ErrBadShop: the shop decides where the app sends its client secret. The
+// rule is package validate's, which the window's shop field uses too.
 func NormalizeShop(s string) (string, error) {
-	in := s
-	s = strings.ToLower(strings.TrimSpace(s))
-	if rest, ok := strings.CutPrefix(s, "https://"); ok {
-		s = rest
-	} else if rest, ok := strings.CutPrefix(s, "http://"); ok {
-		s = rest
+	shop, err := validate.NormalizeShop(s)
+	if err != nil {
+		return "", fmt.Errorf("%w: %q", ErrBadShop, truncate(s, 80))
 	}
-	s = strings.TrimSuffix(s, "/")
-	if s != "" && !strings.Contains(s, ".") {
-		s += ".myshopify.com"
-	}
-	if len(s) > maxShopLen || !shopPattern.MatchString(s) {
-		return "", fmt.Errorf("%w: %q", ErrBadShop, truncate(in, 80))
-	}
-	return s, nil
+	return shop, nil
 }
 
 // validShop reports whether s already is a canonical shop domain, the form
 // Shopify puts in callbacks and webhook headers.
-func validShop(s string) bool {
-	return len(s) <= maxShopLen && shopPattern.MatchString(s)
-}
+func validShop(s string) bool { return validate.IsShopDomain(s) }
 
 // Options is what every part of the package shares about reaching Shopify.
 // OAuth.BaseURL and ClientOptions.BaseURL carry the same value.
