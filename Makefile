@@ -10,6 +10,11 @@ GO      ?= go
 BIN     := bin/merchant-inbox
 LISTEN  ?= 127.0.0.1:8765
 
+# The version is FyneApp.toml's, linked into the binary (app.Version); a
+# binary built without make reports what the Go toolchain stamped instead.
+VERSION := $(shell sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS := -X github.com/merchant-inbox/merchant-inbox/app.version=$(VERSION)
+
 .PHONY: all build run test vet bench clean
 
 all: build
@@ -17,7 +22,7 @@ all: build
 # The window needs cgo and the GL/X11/Wayland headers (scripts/deps.sh ui).
 build:
 	bash scripts/deps.sh ui
-	$(GO) build -trimpath -o $(BIN) .
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
 # Where there is a display, the desktop app (tray and window); where there is
 # none, the headless engine (serve). Both receive webhooks on $(LISTEN) (and

@@ -60,6 +60,7 @@ func commands() []command {
 		{"disconnect", "remove a connection's tokens from the keychain", runDisconnect, true, true},
 		{"secrets", "store or delete a secret in the OS keychain", runSecrets, true, true},
 		{"settings", "show or change the saved settings (notifications, daily sync time, ...)", runSettings, true, false},
+		{"version", "print the version", runVersion, false, false},
 	}
 }
 
@@ -100,6 +101,10 @@ func Run(ctx context.Context, inv Invocation) int {
 	}
 	e := &env{Invocation: inv, log: newLogger(inv.Stderr, inv.Getenv(EnvLog))}
 	help := len(inv.Args) > 0 && (inv.Args[0] == "-h" || inv.Args[0] == "--help" || inv.Args[0] == "help")
+	if len(inv.Args) > 0 && (inv.Args[0] == "--version" || inv.Args[0] == "-version") {
+		inv.Args = append([]string{"version"}, inv.Args[1:]...)
+		e.Invocation = inv
+	}
 	if !help && (len(inv.Args) == 0 || strings.HasPrefix(inv.Args[0], "-")) {
 		// A launch with no command (from the desktop, or with the app's
 		// flags only) starts the desktop app.
