@@ -112,7 +112,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	go br.events(engCtx, in, events)
 
 	var images ui.Images // nil: pictures show as links
-	if p, err := openPictures(e.cfg.dataDir); err != nil {
+	if p, err := openPictures(ctx, e.cfg.dataDir, eng.Store()); err != nil {
 		e.log.Warn("pictures in threads show as links: the picture cache cannot be opened", "err", err)
 	} else {
 		images = p

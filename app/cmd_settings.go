@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -9,12 +10,13 @@ import (
 	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
 
-const settingsUsage = `settings [--json] [--notifications on|off] [--poll-at HH:MM] [--listen ADDR] [--tunnel on|off] [--domain NAME|none]
+const settingsUsage = `settings [--json] [--notifications on|off] [--poll-at HH:MM] [--listen ADDR] [--tunnel on|off] [--domain NAME|none] [--image-cache MB|default]
 
 Shows the saved settings, or changes those named. The desktop app and serve
 start with them when no flag says otherwise; a running app or serve applies a
 change at once (its engine restarts, as after a connect). Notifications take
-effect with the next message.`
+effect with the next message, the image cache size with the next picture the
+window shows.`
 
 // settingsView is what settings prints: the saved value or, when none is
 // saved, the default in force.
@@ -24,6 +26,7 @@ type settingsView struct {
 	Listen        string `json:"listen"`
 	Tunnel        bool   `json:"tunnel"`
 	Domain        string `json:"domain,omitempty"`
+	ImageCacheMB  int    `json:"image_cache_mb"`
 }
 
 // onOff is a flag that takes "on" or "off" and remembers whether it was
@@ -57,6 +60,7 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		asJSON                 bool
 		notifications, tunnel  onOff
 		pollAt, listen, domain string
+		imageCache             string
 	)
 	fs := e.flags("settings", settingsUsage)
 	fs.BoolVar(&asJSON, "json", false, "print JSON")
@@ -65,6 +69,7 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&listen, "listen", "", "local `address` of the webhook endpoints (a loopback host:port)")
 	fs.Var(&tunnel, "tunnel", "open the ngrok tunnel when an authtoken is set: `on` or off")
 	fs.StringVar(&domain, "domain", "", "ngrok static `domain`, or none")
+	fs.StringVar(&imageCache, "image-cache", "", fmt.Sprintf("most disk the pictures in threads take, in `MB` (%d to %d), or default (%d MB)", validate.MinImageCacheMB, validate.MaxImageCacheMB, defaultImageCacheMB))
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -88,6 +93,18 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 			return usagef("settings: --domain: %v", err)
 		}
 		domain = d
+	}
+	imageCacheMB := -1 // not given
+	switch imageCache {
+	case "":
+	case "default":
+		imageCacheMB = 0
+	default:
+		mb, err := validate.ParseImageCacheMB(imageCache)
+		if err != nil {
+			return usagef("settings: --image-cache: %v", err)
+		}
+		imageCacheMB = mb
 	}
 	st, release, err := e.openStore()
 	if err != nil {
@@ -114,6 +131,9 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	default:
 		changed.NgrokDomain = domain
 	}
+	if imageCacheMB >= 0 {
+		changed.ImageCacheMB = imageCacheMB
+	}
 	if changed != set {
 		if err := st.PutSettings(ctx, changed); err != nil {
 			return err
@@ -133,13 +153,16 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	if v.Domain != "" {
 		fmt.Fprintf(e.Stdout, "Domain:        %s\n", v.Domain)
 	}
+	fmt.Fprintf(e.Stdout, "Image cache:   %d MB\n", v.ImageCacheMB)
 	return nil
 }
 
 // engineSettingChanged reports whether a change needs the engine
-// reassembled; notifications are read by the window at each message.
+// reassembled; notifications are read by the window at each message, the
+// image cache size at each picture.
 func engineSettingChanged(a, b store.Settings) bool {
 	a.NotificationsOff, b.NotificationsOff = false, false
+	a.ImageCacheMB, b.ImageCacheMB = 0, 0
 	return a != b
 }
 
@@ -150,6 +173,7 @@ func viewOf(s store.Settings) settingsView {
 		Listen:        firstOf(s.Listen, defaultListen),
 		Tunnel:        !s.NoTunnel,
 		Domain:        s.NgrokDomain,
+		ImageCacheMB:  cmp.Or(s.ImageCacheMB, defaultImageCacheMB),
 	}
 }
 

@@ -12,11 +12,11 @@ func TestSettingsShowAndChange(t *testing.T) {
 	h := newHarness(t)
 	var v settingsView
 	h.jsonOf(&v, "settings", "--json")
-	if v != (settingsView{Notifications: true, PollAt: defaultPollAt, Listen: defaultListen, Tunnel: true}) {
+	if v != (settingsView{Notifications: true, PollAt: defaultPollAt, Listen: defaultListen, Tunnel: true, ImageCacheMB: 200}) {
 		t.Errorf("defaults: %+v", v)
 	}
-	h.jsonOf(&v, "settings", "--json", "--notifications", "off", "--poll-at", "07:30", "--tunnel", "off", "--domain", "https://Shop.ngrok.app/")
-	want := settingsView{Notifications: false, PollAt: "07:30", Listen: defaultListen, Tunnel: false, Domain: "shop.ngrok.app"}
+	h.jsonOf(&v, "settings", "--json", "--notifications", "off", "--poll-at", "07:30", "--tunnel", "off", "--domain", "https://Shop.ngrok.app/", "--image-cache", "500")
+	want := settingsView{Notifications: false, PollAt: "07:30", Listen: defaultListen, Tunnel: false, Domain: "shop.ngrok.app", ImageCacheMB: 500}
 	if v != want {
 		t.Errorf("after the change: %+v, want %+v", v, want)
 	}
@@ -30,6 +30,8 @@ func TestSettingsShowAndChange(t *testing.T) {
 		{"settings", "--listen", "0.0.0.0:8765", "--notifications", "on"},
 		{"settings", "--notifications", "maybe"},
 		{"settings", "--domain", "shop.ngrok.app/path", "--notifications", "on"},
+		{"settings", "--image-cache", "5", "--notifications", "on"},
+		{"settings", "--image-cache", "lots", "--notifications", "on"},
 	} {
 		if r := h.run("", args...); r.code != ExitUsage {
 			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
@@ -39,8 +41,12 @@ func TestSettingsShowAndChange(t *testing.T) {
 	if v != want {
 		t.Errorf("after refused changes: %+v, want %+v unchanged", v, want)
 	}
-	if r := h.mustRun("", "settings"); !strings.Contains(r.stdout, "Notifications: off") || !strings.Contains(r.stdout, "Daily sync:    07:30") {
+	if r := h.mustRun("", "settings"); !strings.Contains(r.stdout, "Notifications: off") || !strings.Contains(r.stdout, "Daily sync:    07:30") || !strings.Contains(r.stdout, "Image cache:   500 MB") {
 		t.Errorf("settings:\n%s", r.stdout)
+	}
+	h.jsonOf(&v, "settings", "--json", "--image-cache", "default")
+	if v.ImageCacheMB != defaultImageCacheMB {
+		t.Errorf("--image-cache default: %d MB, want %d", v.ImageCacheMB, defaultImageCacheMB)
 	}
 }
 
@@ -74,5 +80,8 @@ func TestSettingsApplyToTheRunningEngine(t *testing.T) {
 	// them at each message.
 	if engineSettingChanged(store.Settings{}, store.Settings{NotificationsOff: true}) {
 		t.Error("turning notifications off restarts the engine")
+	}
+	if engineSettingChanged(store.Settings{}, store.Settings{ImageCacheMB: 500}) {
+		t.Error("changing the image cache size restarts the engine")
 	}
 }

@@ -318,3 +318,37 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// A smaller budget set while the cache is open frees the disk at once,
+// least recently used first; a larger one lets more pictures stay.
+func TestSetBudget(t *testing.T) {
+	s := newServer(t)
+	var urls []string
+	for i, name := range []string{"a", "b", "c", "d"} {
+		urls = append(urls, s.put("/"+name+".png", picture(byte(i), 1000)))
+	}
+	dir := t.TempDir()
+	c := open(t, dir, imagecache.Options{Budget: 3500, Now: tick()})
+	for _, u := range urls[:3] {
+		get(t, c, u)
+	}
+	get(t, c, urls[0]) // b is now the least recently used
+	c.SetBudget(2500)
+	if size, n := c.Size(); n != 2 || size > 2500 {
+		t.Fatalf("after SetBudget(2500): %d bytes, %d files; want 2 within 2500", size, n)
+	}
+	if files, err := os.ReadDir(dir); err != nil || len(files) != 2 {
+		t.Fatalf("folder after SetBudget(2500): %d files, %v; want 2", len(files), err)
+	}
+	get(t, c, urls[0])
+	get(t, c, urls[2])
+	if n := s.hitsOf("/a.png") + s.hitsOf("/c.png"); n != 2 {
+		t.Errorf("a and c fetched %d times in all, want 2 (they were kept)", n)
+	}
+	c.SetBudget(0) // the default: room for all
+	get(t, c, urls[1])
+	get(t, c, urls[3])
+	if _, n := c.Size(); n != 4 {
+		t.Errorf("with the default budget: %d files, want 4", n)
+	}
+}

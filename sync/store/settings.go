@@ -23,6 +23,9 @@ type Settings struct {
 	// NotificationsOff silences desktop notifications. Stored negated so
 	// that the default, and every database from before the setting, is on.
 	NotificationsOff bool `json:"notifications_off,omitempty"`
+	// ImageCacheMB is the most disk the pictures shown in threads take,
+	// in megabytes; 0 means the default (200 MB).
+	ImageCacheMB int `json:"image_cache_mb,omitempty"`
 }
 
 // Settings returns the stored settings; zero when none were saved.
