@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"slices"
 )
 
 // putMessage stores m, or merges it into the copy already stored under the
@@ -77,7 +78,10 @@ func (t *txn) mergeMessage(key []byte, m Message) error {
 		merged.Text = m.Text
 	}
 	if m.Card != nil {
+		// The app's own copy of a card whose echo came first: the
+		// template attachment the echo stored says less than the card.
 		merged.Card = m.Card
+		merged.Attachments = slices.DeleteFunc(slices.Clone(merged.Attachments), isTemplate)
 	}
 	if len(m.Attachments) > 0 && merged.Card == nil {
 		merged.Attachments = m.Attachments
@@ -189,3 +193,7 @@ func applyReaction(m *Message, r Reaction) bool {
 	m.Reaction, m.ReactionAt = r.Emoji, r.At.UTC()
 	return changed
 }
+
+// isTemplate reports an attachment standing for a template (a card) in an
+// echo or in Graph's copy.
+func isTemplate(a Attachment) bool { return a.Type == "template" || a.Type == "fallback" }

@@ -70,6 +70,19 @@ func TestSearchProducts(t *testing.T) {
 	if n := bucketLen(t, s, bucketProductSearch); n != 1 {
 		t.Errorf("%d search entries for 1 product", n)
 	}
+	// Connecting another shop erases the old catalogue, index included.
+	if err := s.PutShop(ctx, Shop{Domain: "a.myshopify.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutShop(ctx, Shop{Domain: "b.myshopify.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, s, ""); len(got) != 0 {
+		t.Errorf("after another shop: %v", got)
+	}
+	if n := bucketLen(t, s, bucketProductSearch); n != 0 {
+		t.Errorf("%d search entries left of the old shop", n)
+	}
 }
 
 func searchIDs(t *testing.T, s *Store, q string) []string {

@@ -110,6 +110,18 @@ func TestSentCardMergesWithItsCopies(t *testing.T) {
 		t.Errorf("after copies: %+v", after)
 	}
 	checkStats(t, s, countRecords(t, s))
+
+	// The echo may arrive before the app stores its own copy.
+	echoFirst := Message{ID: "m_card2", PageID: "p", PSID: "u", Direction: Outgoing, CreatedAt: t0.Add(2 * time.Minute),
+		Attachments: []Attachment{{Type: "template"}}}
+	apply(t, s, Changes{Messages: []Message{echoFirst}})
+	own := echoFirst
+	own.Attachments, own.Card = nil, card
+	apply(t, s, Changes{Messages: []Message{own}})
+	m, err := s.Message(ctx, "m_card2")
+	if err != nil || m.Card == nil || len(m.Attachments) != 0 {
+		t.Errorf("card stored after its echo: %+v, %v", m, err)
+	}
 }
 
 // writeV2 turns a fresh file into what schema 2 wrote: no LastIncomingAt,
