@@ -200,12 +200,24 @@ func checkReply(r Reply) error {
 		return invalid("a reply is a text or a product card, not both")
 	case r.Card != nil:
 		return checkCard(*r.Card)
-	case !utf8.ValidString(r.Text):
+	}
+	return CheckText(r.Text)
+}
+
+// CheckText refuses a reply text Messenger would refuse: empty (or only
+// spaces), not UTF-8, or longer than 2,000 characters. The error is an
+// *InvalidReplyError; Send runs the same check first.
+func CheckText(text string) error {
+	invalid := func(format string, args ...any) error {
+		return &InvalidReplyError{Reason: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case !utf8.ValidString(text):
 		return invalid("the reply is not valid UTF-8 text")
-	case strings.TrimSpace(r.Text) == "":
+	case strings.TrimSpace(text) == "":
 		return invalid("the reply is empty")
 	}
-	if n := utf8.RuneCountInString(r.Text); n > facebook.MaxTextLength {
+	if n := utf8.RuneCountInString(text); n > facebook.MaxTextLength {
 		return invalid("the reply is %s characters long; Messenger takes at most %s", thousands(n), thousands(facebook.MaxTextLength))
 	}
 	return nil
