@@ -55,6 +55,7 @@ func commands() []command {
 		{"status", "show connections, pages and the last sync", runStatus, true, false},
 		{"conversations", "list conversations, newest first", runConversations, true, false},
 		{"messages", "show one conversation's messages", runMessages, true, false},
+		{"reply", "send a reply (text on stdin) to a conversation", runReply, true, false},
 		{"products", "list the shop's catalogue", runProducts, true, false},
 		{"connect", "connect Facebook or Shopify through the browser", runConnect, true, true},
 		{"disconnect", "remove a connection's tokens from the keychain", runDisconnect, true, true},

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/replywindow"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
@@ -50,10 +52,12 @@ func runConversations(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if o.json {
-		if convs == nil {
-			convs = []store.Conversation{}
+		now := time.Now()
+		out := make([]conversationJSON, len(convs))
+		for i, c := range convs {
+			out[i] = withWindow(c, now)
 		}
-		return writeJSON(e.Stdout, convs)
+		return writeJSON(e.Stdout, out)
 	}
 	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "UPDATED\tPAGE\tCUSTOMER\tPSID\tLAST MESSAGE")
@@ -71,4 +75,26 @@ func oneLine(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// conversationJSON is a conversation as --json prints it: the stored
+// record and its messaging window at the time of the command, so a script
+// (or a view) can count down to reply_window_ends.
+type conversationJSON struct {
+	store.Conversation
+	// ReplyWindow is never, open, human_agent or closed (see replywindow).
+	ReplyWindow string `json:"reply_window"`
+	// ReplyWindowEnds is when a standard reply stops being allowed, and
+	// HumanAgentWindowEnds when a human-agent one does; absent when the
+	// customer never wrote.
+	ReplyWindowEnds      time.Time `json:"reply_window_ends,omitzero"`
+	HumanAgentWindowEnds time.Time `json:"human_agent_window_ends,omitzero"`
+}
+
+func withWindow(c store.Conversation, now time.Time) conversationJSON {
+	w := replywindow.Of(c.LastIncomingAt)
+	return conversationJSON{
+		Conversation: c, ReplyWindow: w.State(now).String(),
+		ReplyWindowEnds: w.Ends(), HumanAgentWindowEnds: w.HumanAgentEnds(),
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
@@ -26,8 +27,8 @@ type messagesOptions struct {
 
 // messagesOutput is the JSON form of messages.
 type messagesOutput struct {
-	Conversation store.Conversation `json:"conversation"`
-	Messages     []store.Message    `json:"messages"`
+	Conversation conversationJSON `json:"conversation"`
+	Messages     []store.Message  `json:"messages"`
 }
 
 func runMessages(ctx context.Context, e *env, args []string) error {
@@ -61,7 +62,7 @@ func runMessages(ctx context.Context, e *env, args []string) error {
 		if msgs == nil {
 			msgs = []store.Message{}
 		}
-		return writeJSON(e.Stdout, messagesOutput{Conversation: conv, Messages: msgs})
+		return writeJSON(e.Stdout, messagesOutput{Conversation: withWindow(conv, time.Now()), Messages: msgs})
 	}
 	name := conv.CustomerName
 	if name == "" {
@@ -109,6 +110,9 @@ func messageText(m store.Message) string {
 	parts := []string{}
 	if m.Text != "" {
 		parts = append(parts, m.Text)
+	}
+	if c := m.Card; c != nil {
+		parts = append(parts, strings.Join(strings.Fields("[card "+c.Title+" "+c.Subtitle+" "+c.URL+"]"), " "))
 	}
 	for _, a := range m.Attachments {
 		parts = append(parts, fmt.Sprintf("[%s %s]", strings.TrimSpace(a.Type+" attachment"), a.URL))

@@ -110,7 +110,7 @@ func storeProduct(p shopify.Product) store.Product {
 		vs[i] = store.Variant(v)
 	}
 	return store.Product{
-		ID: p.ID, Title: p.Title, Handle: p.Handle, Status: p.Status, URL: p.URL, ImageURL: p.ImageURL,
+		ID: p.ID, Title: p.Title, Handle: p.Handle, Vendor: p.Vendor, Status: p.Status, URL: p.URL, ImageURL: p.ImageURL,
 		TotalInventory: p.TotalInventory, Variants: vs, UpdatedAt: p.UpdatedAt,
 	}
 }

@@ -285,6 +285,7 @@ func wantProduct(n, i int) store.Product {
 		ID:        shopifytest.ProductGID(int64(9554194432100 + i)),
 		Title:     fmt.Sprintf("Product %02d", i),
 		Handle:    fmt.Sprintf("product-%02d", i),
+		Vendor:    "Acme Goods", // the fake fills in the shop's name, as Shopify does
 		Status:    []string{"ACTIVE", "DRAFT", "ARCHIVED"}[i%3],
 		UpdatedAt: t0.Add(-time.Duration(n-i) * time.Hour),
 	}
@@ -368,7 +369,7 @@ func TestCatalogueFullSyncThenChanges(t *testing.T) {
 	}
 	got, _ := f.product(t, shopifytest.ProductGID(edited))
 	want := store.Product{
-		ID: shopifytest.ProductGID(edited), Title: "Product 07 (new)", Handle: "product-07-new", Status: "ACTIVE",
+		ID: shopifytest.ProductGID(edited), Title: "Product 07 (new)", Handle: "product-07-new", Vendor: "Acme Goods", Status: "ACTIVE",
 		URL: "https://shop.acme.example/products/product-07-new", TotalInventory: 4, UpdatedAt: t0.Add(time.Hour),
 		Variants: []store.Variant{{ID: shopifytest.VariantGID(777), Title: "One size", SKU: "NEW-07", Price: "99.90", InventoryQuantity: 4}},
 	}

@@ -54,6 +54,8 @@ type Options struct {
 	// Opener, when set, replaces the endpoint Tunnel picks (tests).
 	Opener tunnel.Opener
 	Logger *slog.Logger
+	// Now is the clock the reply window is judged by; nil: time.Now.
+	Now func() time.Time
 }
 
 // Settings are the engine's choices the merchant can change while it runs.
@@ -94,6 +96,7 @@ type Engine struct {
 	running  *generation  // nil while not running
 	state    State        // see State
 	callback http.Handler // a sign-in's callback routes while one waits
+	idle     *idleGraph   // the Graph client for sends while not running (send.go)
 }
 
 // New returns an Engine over o; nothing runs before Run.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/shopify"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
@@ -18,6 +19,7 @@ import (
 type parts struct {
 	fbAppSecret   string // signs Graph calls; verifies Meta's webhooks
 	fbVerifyToken string // answers Meta's webhook handshake
+	graph         *facebook.Client
 	poller        *Poller
 
 	shop          string // connected shop, "" when none
@@ -57,9 +59,12 @@ func (e *Engine) assemble(ctx context.Context) (*parts, error) {
 			return nil, err
 		}
 	}
+	// One client for polls and replies: Meta's rate-limit blocks hold
+	// for both.
+	p.graph = e.o.Graph(p.fbAppSecret)
 	p.poller = NewPoller(PollerOptions{
 		Store:  e.o.Store,
-		Graph:  e.o.Graph(p.fbAppSecret),
+		Graph:  p.graph,
 		Tokens: e.o.Secrets,
 		Logger: e.log,
 		Notify: e.forwardPollEvent,

@@ -106,7 +106,7 @@ func mug(title, price string, qty int) shopifytest.FakeProduct {
 
 func wantMug(title, handle, price string, qty int, updated time.Time) store.Product {
 	return store.Product{
-		ID: shopifytest.ProductGID(mugID), Title: title, Handle: handle, Status: "ACTIVE",
+		ID: shopifytest.ProductGID(mugID), Title: title, Handle: handle, Vendor: "Acme Goods", Status: "ACTIVE",
 		ImageURL: "https://cdn.acme.example/mug.jpg", TotalInventory: qty, UpdatedAt: updated,
 		Variants: []store.Variant{{ID: shopifytest.VariantGID(123456789), Title: "Default Title", SKU: "MUG-001", Price: price, InventoryQuantity: qty}},
 	}

@@ -65,6 +65,10 @@ func (e *Error) Is(target error) bool {
 		return isRateLimitCode(e.Code) || (e.Code == 0 && e.HTTPStatus == http.StatusTooManyRequests)
 	case ErrPermission:
 		return e.Code == 10 || (e.Code >= 200 && e.Code <= 299)
+	case ErrOutsideWindow:
+		return e.Code == 10 && e.Subcode == subcodeOutsideWindow
+	case ErrUnreachable:
+		return e.Code == codeUnavailable
 	}
 	return false
 }

@@ -177,11 +177,18 @@ type wireAttachment struct {
 	FileURL   string   `json:"file_url"`
 	ImageData *wireURL `json:"image_data"`
 	VideoData *wireURL `json:"video_data"`
+	// GenericTemplate is set on a generic template (a card) the Page sent.
+	GenericTemplate *struct {
+		Title string `json:"title"`
+		URL   string `json:"url"`
+	} `json:"generic_template"`
 }
 
 func (w wireAttachment) attachment() Attachment {
 	a := Attachment{ID: w.ID, MimeType: w.MimeType, Name: w.Name}
 	switch {
+	case w.GenericTemplate != nil:
+		a.Type, a.Name, a.URL = "template", w.GenericTemplate.Title, w.GenericTemplate.URL
 	case w.ImageData != nil && w.ImageData.URL != "":
 		a.URL, a.Type = w.ImageData.URL, "image"
 	case w.VideoData != nil && w.VideoData.URL != "":

@@ -44,6 +44,7 @@ type productNode struct {
 	ID             string    `json:"id"`
 	Title          string    `json:"title"`
 	Handle         string    `json:"handle"`
+	Vendor         string    `json:"vendor"`
 	Status         string    `json:"status"`
 	OnlineStoreURL *string   `json:"onlineStoreUrl"`
 	TotalInventory *int      `json:"totalInventory"`
@@ -64,7 +65,7 @@ type productNode struct {
 }
 
 func (n productNode) product() Product {
-	p := Product{ID: n.ID, Title: n.Title, Handle: n.Handle, Status: n.Status, UpdatedAt: n.UpdatedAt}
+	p := Product{ID: n.ID, Title: n.Title, Handle: n.Handle, Vendor: n.Vendor, Status: n.Status, UpdatedAt: n.UpdatedAt}
 	if n.OnlineStoreURL != nil {
 		p.URL = *n.OnlineStoreURL
 	}

@@ -39,6 +39,7 @@ func addProducts(fake *shopifytest.Server, n int) []string {
 	for i := range n {
 		ids = append(ids, fake.AddProduct(shopifytest.FakeProduct{
 			Title:     fmt.Sprintf("T-Shirt %d", i),
+			Vendor:    fmt.Sprintf("Vendor %d", i),
 			URL:       fmt.Sprintf("https://acme.example/products/t-shirt-%d", i),
 			ImageURL:  fmt.Sprintf("https://cdn.shopify.com/t%d.jpg", i),
 			UpdatedAt: t0.Add(time.Duration(i) * time.Minute),
@@ -65,7 +66,8 @@ func TestProductsPaging(t *testing.T) {
 		if p.ID != ids[i] || !strings.HasPrefix(p.ID, "gid://shopify/Product/") {
 			t.Errorf("product %d id = %q, want %q", i, p.ID, ids[i])
 		}
-		if p.Title != fmt.Sprintf("T-Shirt %d", i) || p.Handle != fmt.Sprintf("t-shirt-%d", i) || p.Status != "ACTIVE" {
+		if p.Title != fmt.Sprintf("T-Shirt %d", i) || p.Handle != fmt.Sprintf("t-shirt-%d", i) || p.Status != "ACTIVE" ||
+			p.Vendor != fmt.Sprintf("Vendor %d", i) {
 			t.Errorf("product %d = %+v", i, p)
 		}
 		if p.URL == "" || p.ImageURL == "" || p.TotalInventory != 2+i || !p.UpdatedAt.Equal(t0.Add(time.Duration(i)*time.Minute)) {

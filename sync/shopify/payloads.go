@@ -53,6 +53,7 @@ type restProduct struct {
 	GraphQLID string  `json:"admin_graphql_api_id"`
 	Title     *string `json:"title"`
 	Handle    string  `json:"handle"`
+	Vendor    string  `json:"vendor"`
 	Status    string  `json:"status"`
 	UpdatedAt string  `json:"updated_at"`
 	Variants  *[]struct {
@@ -101,6 +102,7 @@ func ParseProductWebhook(body []byte) (Product, error) {
 		ID:     gid(productGIDPrefix, rp.ID, rp.GraphQLID),
 		Title:  *rp.Title,
 		Handle: rp.Handle,
+		Vendor: rp.Vendor,
 		Status: strings.ToUpper(rp.Status),
 	}
 	if p.ID == "" {

@@ -19,7 +19,7 @@ func TestParseProductWebhook(t *testing.T) {
 	}
 	want := shopify.Product{
 		ID: "gid://shopify/Product/788032119674292922", Title: "Example T-Shirt", Handle: "example-t-shirt",
-		Status: "ACTIVE", ImageURL: "https://cdn.shopify.com/example-0.jpg", TotalInventory: 125,
+		Vendor: "Acme", Status: "ACTIVE", ImageURL: "https://cdn.shopify.com/example-0.jpg", TotalInventory: 125,
 		UpdatedAt: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC),
 		Variants: []shopify.Variant{
 			{ID: "gid://shopify/ProductVariant/642667041472713922", Title: "Small", SKU: "example-shirt-s", Price: "19.99", InventoryQuantity: 75},

@@ -35,6 +35,7 @@ const productsQuery = `query MerchantInboxProducts($first: Int!, $after: String)
       id
       title
       handle
+      vendor
       status
       onlineStoreUrl
       totalInventory

@@ -14,6 +14,7 @@ type ShopInfo struct {
 // webhook; both give the same ID ("gid://shopify/Product/<n>").
 type Product struct {
 	ID, Title, Handle string
+	Vendor            string // the brand or supplier the merchant entered
 	Status            string // ACTIVE, DRAFT or ARCHIVED (webhooks' lowercase is upper-cased)
 	URL               string // onlineStoreUrl; "" when not published (and always in webhooks)
 	ImageURL          string // featured image

@@ -35,6 +35,11 @@ import (
 //	product_tombs       productID                      -> deletion time
 //	shopify_hooks       webhookID                      -> time first seen
 //	shopify_hook_times  stamp(seen) webhookID          -> (empty)
+//	product_search      statusRank titleKey(Title)     -> folded words (see productWords)
+//
+// The merchant's unsent replies:
+//
+//	drafts              pageID 0 psid                  -> Draft
 //
 // The search index (see index.go and search.go) lists, for every folded
 // word, the messages and customer names holding it, newest last, so a
@@ -86,6 +91,9 @@ const (
 	bucketProductTombs     = "product_tombs"
 	bucketShopifyHooks     = "shopify_hooks"
 	bucketShopifyHookTimes = "shopify_hook_times"
+
+	bucketDrafts        = "drafts"
+	bucketProductSearch = "product_search"
 )
 
 // Keys in the meta bucket.

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"slices"
 )
 
 // putMessage stores m, or merges it into the copy already stored under the
@@ -52,6 +53,7 @@ func (t *txn) putMessage(m Message) error {
 	e.resnip = true
 	if m.Direction == Incoming {
 		e.newIn = append(e.newIn, key)
+		e.cur.LastIncomingAt = later(e.cur.LastIncomingAt, m.CreatedAt)
 	}
 	return nil
 }
@@ -59,7 +61,9 @@ func (t *txn) putMessage(m Message) error {
 // mergeMessage folds a second sighting of a message into the stored one:
 // non-empty content overwrites (a poll may carry what a webhook lacked),
 // the reaction is kept (reactions have their own, timestamped path) and
-// the direction is only filled in, never flipped.
+// the direction is only filled in, never flipped. A card keeps its Card:
+// its echo and Graph's copy describe it as a template attachment, which
+// says less.
 func (t *txn) mergeMessage(key []byte, m Message) error {
 	var old Message
 	ok, err := getJSON(t.msgs, key, &old)
@@ -73,7 +77,13 @@ func (t *txn) mergeMessage(key []byte, m Message) error {
 	if m.Text != "" {
 		merged.Text = m.Text
 	}
-	if len(m.Attachments) > 0 {
+	if m.Card != nil {
+		// The app's own copy of a card whose echo came first: the
+		// template attachment the echo stored says less than the card.
+		merged.Card = m.Card
+		merged.Attachments = slices.DeleteFunc(slices.Clone(merged.Attachments), isTemplate)
+	}
+	if len(m.Attachments) > 0 && merged.Card == nil {
 		merged.Attachments = m.Attachments
 	}
 	if m.Postback != "" {
@@ -98,6 +108,7 @@ func (t *txn) mergeMessage(key []byte, m Message) error {
 	e.resnip = true
 	if old.Direction == "" && merged.Direction == Incoming {
 		e.newIn = append(e.newIn, key)
+		e.cur.LastIncomingAt = later(e.cur.LastIncomingAt, old.CreatedAt)
 	}
 	return nil
 }
@@ -134,6 +145,8 @@ func snippet(m Message) string {
 	switch {
 	case m.Text != "":
 		return m.Text
+	case m.Card != nil && m.Card.Title != "":
+		return m.Card.Title
 	case len(m.Attachments) > 0:
 		return "[attachment]"
 	default:
@@ -180,3 +193,7 @@ func applyReaction(m *Message, r Reaction) bool {
 	m.Reaction, m.ReactionAt = r.Emoji, r.At.UTC()
 	return changed
 }
+
+// isTemplate reports an attachment standing for a template (a card) in an
+// echo or in Graph's copy.
+func isTemplate(a Attachment) bool { return a.Type == "template" || a.Type == "fallback" }

@@ -28,6 +28,12 @@ func migrate(db *bbolt.DB) error {
 		if err := migrateToV2(db); err != nil {
 			return fmt.Errorf("migrate schema 1 to 2: %w", err)
 		}
+		v = 2
+	}
+	if v == 2 {
+		if err := migrateToV3(db); err != nil {
+			return fmt.Errorf("migrate schema 2 to 3: %w", err)
+		}
 	}
 	return nil
 }
@@ -37,9 +43,21 @@ func migrate(db *bbolt.DB) error {
 // (0 for a conversation no poll had seen); it places the marker exactly as
 // a first import by a poll does, so the inbox opens as the merchant left
 // it in Meta's inbox instead of lighting up every old conversation.
-// Conversations are rewritten in key order, migrateBatch per transaction;
-// the last one done is kept in meta until the step completes.
 func migrateToV2(db *bbolt.DB) error {
+	return rewriteConvs(db, 2, nil, func(t *txn, e *convEntry) error {
+		e.resnip = true
+		e.imported = &graphUnread{count: e.cur.UnreadCount}
+		e.cur.Polled = e.cur.ID != ""
+		return nil
+	})
+}
+
+// rewriteConvs is one resumable migration step to schema version: first
+// runs in the step's first transaction (nil: nothing), then every
+// conversation goes through fn and is written back. Conversations are
+// rewritten in key order, migrateBatch per transaction; the last one done
+// is kept in meta until the step completes.
+func rewriteConvs(db *bbolt.DB, version int, first func(*txn) error, fn func(*txn, *convEntry) error) error {
 	for done := false; !done; {
 		err := db.Update(func(tx *bbolt.Tx) error {
 			t, err := newTxn(tx)
@@ -47,6 +65,11 @@ func migrateToV2(db *bbolt.DB) error {
 				return err
 			}
 			from := bytes.Clone(t.meta.Get([]byte(metaMigrateFrom)))
+			if from == nil && first != nil {
+				if err := first(t); err != nil {
+					return err
+				}
+			}
 			c := t.convs.Cursor()
 			k, _ := c.First()
 			if from != nil {
@@ -69,9 +92,9 @@ func migrateToV2(db *bbolt.DB) error {
 				if err != nil {
 					return err
 				}
-				e.resnip = true
-				e.imported = &graphUnread{count: e.cur.UnreadCount}
-				e.cur.Polled = e.cur.ID != ""
+				if err := fn(t, e); err != nil {
+					return err
+				}
 			}
 			if err := t.flush(); err != nil {
 				return err
@@ -82,7 +105,7 @@ func migrateToV2(db *bbolt.DB) error {
 			if err := t.meta.Delete([]byte(metaMigrateFrom)); err != nil {
 				return err
 			}
-			return putJSON(t.meta, []byte(metaSchema), 2)
+			return putJSON(t.meta, []byte(metaSchema), version)
 		})
 		if err != nil {
 			return err

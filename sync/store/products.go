@@ -144,6 +144,14 @@ func (t *txn) upsertProduct(p Product) (bool, error) {
 	if err := t.products.Put(id, data); err != nil {
 		return false, err
 	}
+	if existed {
+		if err := t.productSearch.Delete(productSearchKey(old)); err != nil {
+			return false, err
+		}
+	}
+	if err := t.productSearch.Put(productSearchKey(p), productWords(p)); err != nil {
+		return false, err
+	}
 	newKey := titleKey(p.Title, p.ID)
 	if existed {
 		if oldKey := titleKey(old.Title, old.ID); !bytes.Equal(oldKey, newKey) {
@@ -236,6 +244,9 @@ func (t *txn) removeProduct(p Product) error {
 		return err
 	}
 	if err := t.productTitles.Delete(titleKey(p.Title, p.ID)); err != nil {
+		return err
+	}
+	if err := t.productSearch.Delete(productSearchKey(p)); err != nil {
 		return err
 	}
 	t.addProducts(-1)

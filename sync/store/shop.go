@@ -93,7 +93,7 @@ func (s *Store) DeleteShopData(ctx context.Context) error {
 
 // eraseShop empties every shop bucket and zeroes the product counter.
 func (t *txn) eraseShop() error {
-	for _, b := range []*bbolt.Bucket{t.shop, t.products, t.productTitles, t.productTombs} {
+	for _, b := range []*bbolt.Bucket{t.shop, t.products, t.productTitles, t.productTombs, t.productSearch} {
 		if err := clearBucket(b); err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ func TestShopRoundTrip(t *testing.T) {
 }
 
 // shopBuckets are the buckets DeleteShopData must empty.
-var shopBuckets = []string{bucketShop, bucketProducts, bucketProductTitles, bucketProductTombs}
+var shopBuckets = []string{bucketShop, bucketProducts, bucketProductTitles, bucketProductTombs, bucketProductSearch}
 
 func TestDeleteShopDataKeepsFacebook(t *testing.T) {
 	for _, tc := range []struct {

@@ -40,8 +40,10 @@ var (
 
 // schemaVersion is recorded in the file so a layout change can migrate
 // (see migrate), and so an older binary refuses a newer file instead of
-// misreading it. 2: local unread counts and read markers.
-const schemaVersion = 2
+// misreading it. 2: local unread counts and read markers. 3: the
+// customer's last message time (the reply window), drafts, and the
+// products panel's search index.
+const schemaVersion = 3
 
 // defaultTimeout bounds the wait for the file lock: long enough to ride
 // out a previous instance that is just exiting, short enough that a
@@ -133,6 +135,8 @@ func initSchema(tx *bbolt.Tx) error {
 		bucketProductTombs, bucketShopifyHooks, bucketShopifyHookTimes,
 		// Schema 2.
 		bucketSearchMsgs, bucketSearchNames, bucketConvNos, bucketConvKeys,
+		// Schema 3.
+		bucketDrafts, bucketProductSearch,
 	} {
 		if _, err := tx.CreateBucketIfNotExists([]byte(name)); err != nil {
 			return fmt.Errorf("create bucket %s: %w", name, err)

@@ -17,6 +17,9 @@ type buckets struct {
 
 	// Connections, the Shopify shop and catalogue, and webhook dedupe.
 	conns, shop, products, productTitles, productTombs, shopifyHooks, shopifyHookTimes *bbolt.Bucket
+
+	// Schema 3: unsent replies, and the products panel's search.
+	drafts, productSearch *bbolt.Bucket
 }
 
 func bucketsOf(tx *bbolt.Tx) (buckets, error) {
@@ -33,6 +36,7 @@ func bucketsOf(tx *bbolt.Tx) (buckets, error) {
 		{bucketConns, &b.conns}, {bucketShop, &b.shop}, {bucketProducts, &b.products},
 		{bucketProductTitles, &b.productTitles}, {bucketProductTombs, &b.productTombs},
 		{bucketShopifyHooks, &b.shopifyHooks}, {bucketShopifyHookTimes, &b.shopifyHookTimes},
+		{bucketDrafts, &b.drafts}, {bucketProductSearch, &b.productSearch},
 	} {
 		if *x.dst = tx.Bucket([]byte(x.name)); *x.dst == nil {
 			return b, fmt.Errorf("store: bucket %s missing", x.name)

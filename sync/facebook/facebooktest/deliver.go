@@ -104,6 +104,10 @@ func webhookBody(pageID, psid, appID string, m FakeMessage) map[string]any {
 		}
 		msg["attachments"] = atts
 	}
+	if m.Template != nil {
+		// An echo of a template carries it as a "template" attachment.
+		msg["attachments"] = []any{map[string]any{"type": "template", "payload": m.Template}}
+	}
 	return map[string]any{
 		"object": "page",
 		"entry": []any{map[string]any{

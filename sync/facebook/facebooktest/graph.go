@@ -146,6 +146,8 @@ func (s *Server) pageRoute(r *http.Request, token string, p *page, edge string) 
 		return s.listConversations(r, token, p)
 	case edge == "subscribed_apps":
 		return s.subscribedApps(r, p)
+	case edge == "messages" && r.Method == http.MethodPost:
+		return s.sendMessage(r, p)
 	case edge == "conversations":
 		e := unsupported(method, p.id)
 		return nil, &e

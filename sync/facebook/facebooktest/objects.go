@@ -1,6 +1,7 @@
 package facebooktest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -169,7 +170,37 @@ func (s *Server) messageObject(c *conversation, m *message) map[string]any {
 		}
 		obj["attachments"] = map[string]any{"data": data}
 	}
+	if t := templateAttachment(m); t != nil {
+		obj["attachments"] = map[string]any{"data": []any{t}}
+	}
 	return obj
+}
+
+// templateAttachment is how Graph lists a generic template message: an
+// attachment carrying generic_template (UNVERIFIED: the field's exact
+// shape), nil for other messages.
+func templateAttachment(m *message) map[string]any {
+	el, ok := firstElement(m.Template)
+	if !ok {
+		return nil
+	}
+	gt := map[string]any{"title": el.Title, "subtitle": el.Subtitle, "media_url": el.ImageURL}
+	if len(el.Buttons) > 0 && el.Buttons[0].Type == "web_url" {
+		gt["url"] = el.Buttons[0].URL
+		gt["cta"] = map[string]any{"type": "web_url", "url": el.Buttons[0].URL, "title": *el.Buttons[0].Title}
+	}
+	return map[string]any{"id": fmt.Sprintf("%d000", m.seq), "generic_template": gt}
+}
+
+// firstElement is a generic template's first element.
+func firstElement(payload json.RawMessage) (genericElement, bool) {
+	var p struct {
+		Elements []genericElement `json:"elements"`
+	}
+	if payload == nil || json.Unmarshal(payload, &p) != nil || len(p.Elements) == 0 {
+		return genericElement{}, false
+	}
+	return p.Elements[0], true
 }
 
 func attachmentObject(m *message, i int, a FakeAttachment) map[string]any {

@@ -43,6 +43,7 @@ type Server struct {
 	seq         int
 	traces      int
 	login       loginState // Facebook Login, app and user-token state (oauth.go)
+	send        sendState  // the Send API (send.go)
 }
 
 type page struct {
@@ -69,6 +70,9 @@ type FakeMessage struct {
 	At          time.Time // created_time; time.Now() when zero
 	FromPage    bool      // sent by the Page (an echo) rather than the customer
 	Attachments []FakeAttachment
+	// Template is a template message's payload (as sent to the Send API),
+	// nil for other messages.
+	Template json.RawMessage
 }
 
 // FakeAttachment is a message attachment. URL is served as image_data.url

@@ -317,7 +317,7 @@ func (s *Server) productsPage(vars map[string]any) (any, float64, []any) {
 		}
 		actual += 1 + 2 + float64(len(variants))
 		nodes = append(nodes, map[string]any{
-			"id": ProductGID(p.ID), "title": p.Title, "handle": p.Handle, "status": p.Status,
+			"id": ProductGID(p.ID), "title": p.Title, "handle": p.Handle, "vendor": p.Vendor, "status": p.Status,
 			"onlineStoreUrl": url, "totalInventory": total, "updatedAt": p.UpdatedAt.UTC().Format(time.RFC3339),
 			"featuredImage": image, "variants": map[string]any{"nodes": variants},
 		})

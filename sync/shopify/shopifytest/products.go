@@ -14,6 +14,7 @@ type FakeProduct struct {
 	ID        int64  // numeric id; AddProduct assigns one when zero
 	Title     string // required
 	Handle    string // default: derived from Title
+	Vendor    string // default: the shop's name, as Shopify fills it in
 	Status    string // ACTIVE (default), DRAFT or ARCHIVED
 	URL       string // onlineStoreUrl; "" means unpublished (null)
 	ImageURL  string // featuredImage.url; "" means none (null)
@@ -46,6 +47,9 @@ func (s *Server) prepare(p FakeProduct) *FakeProduct {
 	}
 	if p.Status == "" {
 		p.Status = "ACTIVE"
+	}
+	if p.Vendor == "" {
+		p.Vendor = s.shop.name
 	}
 	p.Status = strings.ToUpper(p.Status)
 	if p.UpdatedAt.IsZero() {
@@ -150,7 +154,7 @@ func (s *Server) ProductPayload(id int64) []byte {
 	}
 	body, _ := json.Marshal(map[string]any{
 		"id": p.ID, "admin_graphql_api_id": ProductGID(p.ID), "title": p.Title, "handle": p.Handle,
-		"body_html": "", "vendor": s.shopName(), "product_type": "", "tags": "",
+		"body_html": "", "vendor": p.Vendor, "product_type": "", "tags": "",
 		"status": strings.ToLower(p.Status), "published_scope": "global",
 		"created_at": p.UpdatedAt.Format(restTime), "updated_at": p.UpdatedAt.Format(restTime),
 		"variants": variants, "options": []any{}, "image": image, "images": images,
@@ -165,9 +169,3 @@ func ProductDeletePayload(id int64) []byte {
 
 // restTime is how REST payloads write times: 2026-05-01T10:00:00-04:00.
 const restTime = "2006-01-02T15:04:05-07:00"
-
-func (s *Server) shopName() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.shop.name
-}
