@@ -10,8 +10,10 @@ import (
 
 const productsUsage = `products [--json] [--search TEXT] [--limit N]
 
-Lists the shop's catalogue as last synced, by title. --search matches the
-title, the handle or a variant's SKU, case-insensitively.`
+Lists the shop's catalogue as last synced, by title. --search finds the
+products whose title, handle, vendor or a variant's SKU hold every word
+given, ignoring case and accents, as the window's products panel does:
+active products first, then drafts, then archived ones.`
 
 type productsOptions struct {
 	json   bool
@@ -39,7 +41,12 @@ func runProducts(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer release()
-	ps, err := st.Products(ctx, o.search, o.limit)
+	var ps []store.Product
+	if o.search != "" {
+		ps, err = st.SearchProducts(ctx, o.search, o.limit)
+	} else {
+		ps, err = st.Products(ctx, "", o.limit)
+	}
 	if err != nil {
 		return err
 	}

@@ -105,6 +105,11 @@ func TestServeAnnouncesTheTunnelURL(t *testing.T) {
 	if len(blue) != 1 || blue[0].URL != "https://fake.example/products/blue" {
 		t.Errorf("search blue: %+v", blue)
 	}
+	var words []store.Product
+	h.jsonOf(&words, "products", "--json", "--search", "SHIRT blüe")
+	if len(words) != 1 || words[0].Title != "Blue T-Shirt" {
+		t.Errorf("search for every word, case and accents folded: %+v", words)
+	}
 	var out2 messagesOutput
 	h.jsonOf(&out2, "messages", "--json", "9009")
 	if len(out2.Messages) != 1 || out2.Messages[0].Text != "via the tunnel" {
