@@ -28,11 +28,12 @@ func newAttentionBar(onFix func(fixAction)) *attentionBar {
 	return b
 }
 
-// set shows the banners of s.
-func (b *attentionBar) set(s Status) {
+// set shows the banners of s and reports whether they changed (the
+// container holding the bar must then be laid out again).
+func (b *attentionBar) set(s Status) bool {
 	list := attentions(s)
 	if sameAttentions(list, b.shown) {
-		return
+		return false
 	}
 	b.shown = list
 	b.root.Objects = b.root.Objects[:0]
@@ -41,6 +42,7 @@ func (b *attentionBar) set(s Status) {
 	}
 	b.root.Hidden = len(list) == 0
 	b.root.Refresh()
+	return true
 }
 
 func sameAttentions(a, b []attention) bool {

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -62,13 +63,13 @@ func newConnectFlow(title string, do func(func()), open func(string), cancel con
 	content := container.NewVBox(
 		container.NewBorder(nil, nil, container.NewCenter(lead), nil, c.headline),
 		c.body, c.link, c.pages, c.notices,
-		container.NewHBox(layoutSpacer(), c.choose, c.stop))
+		container.NewHBox(layoutSpacer(), c.stop, c.choose))
 	c.dlg = newSheet(title, container.New(&maxWidth{width: 440}, content), parent.Canvas())
 	c.waiting(false)
 	return c
 }
 
-func layoutSpacer() fyne.CanvasObject { return container.NewStack() }
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
 
 // waiting shows the spinner instead of the icon.
 func (c *connectFlow) waiting(on bool) {
@@ -136,7 +137,7 @@ func (c *connectFlow) pick() {
 func (c *connectFlow) RedirectURI(string) {} // the setup screen shows it already
 
 func (c *connectFlow) ConsentURL(url string, opened bool) {
-	c.do(func() {
+	c.update(func() {
 		c.consent = url
 		c.link.Show()
 		if !opened {
@@ -147,7 +148,7 @@ func (c *connectFlow) ConsentURL(url string, opened bool) {
 }
 
 func (c *connectFlow) Waiting() {
-	c.do(func() {
+	c.update(func() {
 		c.waiting(true)
 		c.headline.SetText("Waiting for the browser…")
 		c.body.SetText("Sign in in your browser and allow Merchant Inbox. When the browser says you can return here, this window continues on its own.")
@@ -155,7 +156,7 @@ func (c *connectFlow) Waiting() {
 }
 
 func (c *connectFlow) ChoosePages(ctx context.Context, pages []ConnectPage) ([]string, error) {
-	c.do(func() { c.showChecklist(pages) })
+	c.update(func() { c.showChecklist(pages) })
 	select {
 	case ids := <-c.chosen:
 		return ids, nil
@@ -165,7 +166,7 @@ func (c *connectFlow) ChoosePages(ctx context.Context, pages []ConnectPage) ([]s
 }
 
 func (c *connectFlow) Notice(msg string) {
-	c.do(func() {
+	c.update(func() {
 		if c.notices.Text != "" {
 			msg = c.notices.Text + "\n" + msg
 		}
@@ -174,7 +175,16 @@ func (c *connectFlow) Notice(msg string) {
 	})
 }
 
-func (c *connectFlow) Done(msg string) { c.do(func() { c.finish(msg, nil) }) }
+func (c *connectFlow) Done(msg string) { c.update(func() { c.finish(msg, nil) }) }
+
+// update changes the dialog on the UI goroutine and fits it to its new
+// content.
+func (c *connectFlow) update(f func()) {
+	c.do(func() {
+		f()
+		c.dlg.Refresh()
+	})
+}
 
 // showChecklist asks which pages to sync, all ticked to begin with: most
 // merchants want every page they granted.

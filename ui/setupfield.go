@@ -66,7 +66,8 @@ func newSecretField(label, placeholder, hint string, s Secret, password bool, ch
 		f.layout()
 	})
 	remove := widget.NewButton("Remove", func() { f.remove() })
-	remove.Importance = widget.DangerImportance
+	remove.Importance = widget.LowImportance
+	replace.Importance = widget.LowImportance
 	f.saved = container.NewBorder(nil, nil, container.NewHBox(tick, savedText), container.NewHBox(replace, remove))
 
 	f.reason = widget.NewLabel("")

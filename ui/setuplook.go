@@ -67,6 +67,23 @@ type stepHeader struct {
 	title    *widget.Label
 	subtitle *widget.Label
 	chip     *widget.Label
+	// body, when set, folds away once the step is done, behind a
+	// "Change" button: a finished step is one line.
+	body   *fyne.Container
+	toggle *widget.Button
+	open   bool
+	state  stepState
+}
+
+// folding makes body fold away when the step is done and returns the
+// step's card content: the header over the body.
+func (h *stepHeader) folding(body *fyne.Container) fyne.CanvasObject {
+	h.body = body
+	h.toggle.OnTapped = func() {
+		h.open = !h.open
+		h.set(h.state)
+	}
+	return container.NewVBox(h.root, body)
 }
 
 func newStepHeader(n, title, subtitle string) *stepHeader {
@@ -77,7 +94,10 @@ func newStepHeader(n, title, subtitle string) *stepHeader {
 		title:    widget.NewLabel(title),
 		subtitle: widget.NewLabel(subtitle),
 		chip:     widget.NewLabel(""),
+		toggle:   widget.NewButton("Change", nil),
 	}
+	h.toggle.Importance = widget.LowImportance
+	h.toggle.Hide()
 	h.num.TextStyle.Bold = true
 	h.num.Alignment = fyne.TextAlignCenter
 	h.title.TextStyle.Bold = true
@@ -87,13 +107,20 @@ func newStepHeader(n, title, subtitle string) *stepHeader {
 	h.chip.TextStyle.Bold = true
 	badge := sized(container.NewStack(h.disc, container.NewCenter(h.num), container.NewPadded(h.tick)), 32)
 	texts := container.New(&tightVBox{}, h.title, h.subtitle)
-	h.root = container.NewBorder(nil, nil, container.NewVBox(badge), container.NewVBox(h.chip), texts)
+	h.root = container.NewBorder(nil, nil, container.NewVBox(badge), container.NewVBox(h.chip, h.toggle), texts)
 	return h
 }
 
 // set shows the state.
 func (h *stepHeader) set(s stepState) {
+	h.state = s
 	done := s == stepDone
+	if h.body != nil {
+		h.body.Hidden = done && !h.open
+		h.toggle.Hidden = !done
+		h.toggle.SetText(pick(h.open, "Done", "Change"))
+		h.subtitle.Hidden = done && !h.open
+	}
 	h.num.Hidden = done
 	h.tick.Hidden = !done
 	switch s {
@@ -144,10 +171,9 @@ func paragraph(text string) *widget.Label {
 	return l
 }
 
-// linkButton opens a web page in the browser.
-func linkButton(label, url string, open func(string)) *widget.Button {
-	b := widget.NewButtonWithIcon(label, theme.ComputerIcon(), func() { open(url) })
-	b.Importance = widget.LowImportance
-	b.IconPlacement = widget.ButtonIconTrailingText
-	return b
+// linkButton is a link to a web page, opened in the browser.
+func linkButton(label, url string, open func(string)) *widget.Hyperlink {
+	l := widget.NewHyperlink(label+" ↗", nil)
+	l.OnTapped = func() { open(url) }
+	return l
 }

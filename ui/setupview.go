@@ -15,6 +15,9 @@ const (
 	ngrokDomainURL = "https://dashboard.ngrok.com/domains"
 )
 
+const introFirstRun = "Bring your Facebook pages' Messenger conversations and your Shopify products into one window. " +
+	"Each value is saved as soon as you enter it, so you can stop and come back at any time."
+
 // setupView is the setup screen: the first thing a new merchant sees, and
 // the "Connections" screen later. Each step says where its values come
 // from and where it stands; the steps can be done in any order and the
@@ -62,8 +65,7 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 	v.title = widget.NewLabel("Set up Merchant Inbox")
 	v.title.TextStyle.Bold = true
 	v.title.SizeName = theme.SizeNameHeadingText
-	v.intro = paragraph("Bring your Facebook pages' Messenger conversations and your Shopify products into one window. " +
-		"Each value is saved as soon as you enter it, so you can stop and come back at any time.")
+	v.intro = paragraph(introFirstRun)
 	back := widget.NewButtonWithIcon("Back to conversations", theme.NavigateBackIcon(), func() { v.onBack() })
 	back.Importance = widget.LowImportance
 	v.top = container.NewHBox(back)
@@ -84,10 +86,10 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 	v.fbRedirect = newCopyRow(act.copy)
 	v.fbID = field("App ID", "e.g. 1234567890123456", "App settings › Basic › App ID", FacebookAppID, false, checks.FacebookAppID)
 	v.fbSecret = field("App secret", "Paste the app secret", "App settings › Basic › App secret (Show)", FacebookAppSecret, true, checks.Secret)
-	fbApp := container.NewVBox(v.fbApp.root,
+	fbApp := v.fbApp.folding(container.NewVBox(
 		container.NewHBox(linkButton("Open Meta for Developers", metaAppsURL, act.open)),
 		paragraph("Add Facebook Login to the app and paste this address under Facebook Login › Settings › Valid OAuth Redirect URIs:"),
-		v.fbRedirect.root, v.fbID.root, v.fbSecret.root)
+		v.fbRedirect.root, v.fbID.root, v.fbSecret.root))
 
 	// 2. The pages.
 	v.fbPages = newStepHeader("2", "Connect your Facebook pages",
@@ -106,10 +108,10 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 	v.shopRedirect = newCopyRow(act.copy)
 	v.shopID = field("Client ID", "Paste the client ID", "Your app › Settings › Client ID", ShopifyClientID, false, checks.ShopifyClientID)
 	v.shopSecret = field("Client secret", "Paste the client secret", "Your app › Settings › Secret", ShopifyClientSecret, true, checks.Secret)
-	shopApp := container.NewVBox(v.shopApp.root,
+	shopApp := v.shopApp.folding(container.NewVBox(
 		container.NewHBox(linkButton("Open Shopify's Dev Dashboard", shopifyDevURL, act.open)),
 		paragraph("Paste this address under your app's Allowed redirection URLs:"),
-		v.shopRedirect.root, v.shopID.root, v.shopSecret.root)
+		v.shopRedirect.root, v.shopID.root, v.shopSecret.root))
 
 	// 4. The shop.
 	v.shop = newShopStep(checks.Shop)
@@ -123,9 +125,9 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 		"Optional, but Meta needs a fixed address once your app is live: ngrok dashboard › Domains", checks.Domain)
 	v.domain.onSave = func(s string, done func(error)) { v.onSaveDomain(s, done) }
 	v.verify = field("Webhook verify token", "Any word you choose", "Type the same word in your Meta app's Webhooks settings", FacebookVerifyToken, true, checks.Secret)
-	hooks := container.NewVBox(v.hooks.root,
+	hooks := v.hooks.folding(container.NewVBox(
 		container.NewHBox(linkButton("Get your authtoken", ngrokTokenURL, act.open), linkButton("Claim a free domain", ngrokDomainURL, act.open)),
-		v.ngrok.root, v.domain.root, v.verify.root)
+		v.ngrok.root, v.domain.root, v.verify.root))
 
 	column := container.NewVBox(v.title, v.intro, v.keychain,
 		card(fbApp), card(fbPages), card(shopApp), card(v.shop.root), card(hooks))
@@ -140,8 +142,10 @@ func (v *setupView) set(st SetupState, firstRun bool) {
 	v.top.Hidden = firstRun
 	if firstRun {
 		v.title.SetText("Welcome to Merchant Inbox")
+		v.intro.SetText(introFirstRun)
 	} else {
 		v.title.SetText("Connections")
+		v.intro.SetText("Your Facebook pages, your shop, and the app credentials Merchant Inbox signs in with.")
 	}
 	v.setKeychain(st.Keychain)
 	for _, f := range v.fields {

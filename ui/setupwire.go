@@ -57,15 +57,19 @@ func (a *App) wireSetup() {
 	v.onFix = a.fix
 
 	v.menu.OnTapped = func() {
-		m := fyne.NewMenu("",
-			fyne.NewMenuItem("Connections", func() { a.showScreen(screenSetup) }),
-			fyne.NewMenuItem("Settings", func() { a.showScreen(screenSettings) }),
-			fyne.NewMenuItemSeparator(),
-			fyne.NewMenuItem("About Merchant Inbox", a.showAbout))
 		pos := fyne.NewPos(0, v.menu.Size().Height)
-		widget.ShowPopUpMenuAtRelativePosition(m, a.win.Canvas(), pos, v.menu)
+		widget.ShowPopUpMenuAtRelativePosition(a.windowMenu(), a.win.Canvas(), pos, v.menu)
 	}
 	v.menu.Show()
+}
+
+// windowMenu is the menu beside the search box.
+func (a *App) windowMenu() *fyne.Menu {
+	return fyne.NewMenu("",
+		fyne.NewMenuItem("Connections", func() { a.showScreen(screenSetup) }),
+		fyne.NewMenuItem("Settings", func() { a.showScreen(screenSettings) }),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("About Merchant Inbox", a.showAbout))
 }
 
 // showScreen puts s in the window.

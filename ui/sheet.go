@@ -30,9 +30,18 @@ func newSheet(title string, content fyne.CanvasObject, c fyne.Canvas, buttons ..
 	return s
 }
 
-func (s *sheet) Show()    { s.pop.Show() }
-func (s *sheet) Hide()    { s.pop.Hide() }
-func (s *sheet) Refresh() { s.pop.Refresh() }
+func (s *sheet) Show() { s.pop.Show() }
+func (s *sheet) Hide() { s.pop.Hide() }
+
+// Refresh fits the sheet to its content, which may have grown: a modal
+// pop-up is sized and centred when shown, so it is shown anew.
+func (s *sheet) Refresh() {
+	if !s.pop.Visible() {
+		return
+	}
+	s.pop.Hide()
+	s.pop.Show()
+}
 
 // Visible reports whether the sheet is shown.
 func (s *sheet) Visible() bool { return s.pop.Visible() }

@@ -103,7 +103,9 @@ func (v *mainView) setPages(pages []store.Page) {
 func (v *mainView) setStatus(s Status) {
 	v.status = s
 	v.bar.set(s, v.now())
-	v.attn.set(s)
+	if v.attn.set(s) {
+		v.inbox.Refresh()
+	}
 	v.arrange()
 }
 
