@@ -72,15 +72,8 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		return usagef("settings: unexpected argument %q", fs.Arg(0))
 	}
 	// Validate everything before anything is written.
-	if pollAt != "" {
-		if _, err := engine.ParseTimeOfDay(pollAt); err != nil {
-			return usageError{err.Error()}
-		}
-	}
-	if listen != "" {
-		if err := engine.CheckListen(listen, false); err != nil {
-			return usageError{err.Error()}
-		}
+	if err := checkSettings(pollAt, listen); err != nil {
+		return usageError{err.Error()}
 	}
 	st, release, err := e.openStore()
 	if err != nil {
@@ -107,13 +100,12 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	default:
 		changed.NgrokDomain = domain
 	}
-	if changed != set {
-		if err := st.PutSettings(ctx, changed); err != nil {
-			return err
-		}
-		if e.host != nil && engineSettingChanged(set, changed) {
-			e.host.requestReload()
-		}
+	var reload func()
+	if e.host != nil {
+		reload = e.host.requestReload
+	}
+	if err := putSettings(ctx, st, set, changed, reload); err != nil {
+		return err
 	}
 	v := viewOf(changed)
 	if asJSON {
@@ -125,6 +117,38 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.Stdout, "Tunnel:        %s\n", onOffWord(v.Tunnel))
 	if v.Domain != "" {
 		fmt.Fprintf(e.Stdout, "Domain:        %s\n", v.Domain)
+	}
+	return nil
+}
+
+// checkSettings checks a daily sync time and a listen address, each
+// when given, as every front end must before it writes either.
+func checkSettings(pollAt, listen string) error {
+	if pollAt != "" {
+		if _, err := engine.ParseTimeOfDay(pollAt); err != nil {
+			return err
+		}
+	}
+	if listen != "" {
+		if err := engine.CheckListen(listen, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putSettings stores changed when it differs from was, and then, when the
+// engine is assembled from what changed, calls reload (nil: no engine
+// runs here).
+func putSettings(ctx context.Context, st *store.Store, was, changed store.Settings, reload func()) error {
+	if changed == was {
+		return nil
+	}
+	if err := st.PutSettings(ctx, changed); err != nil {
+		return err
+	}
+	if reload != nil && engineSettingChanged(was, changed) {
+		reload()
 	}
 	return nil
 }

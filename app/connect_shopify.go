@@ -13,7 +13,7 @@ func connectShopify(ctx context.Context, e *env, o connectOptions) error {
 	if o.shop == "" {
 		return usagef("connect shopify: --shop NAME is required (NAME or NAME.myshopify.com)")
 	}
-	if _, err := shopify.NormalizeShop(o.shop); err != nil {
+	if err := checkShop(o.shop); err != nil {
 		return usageError{err.Error()}
 	}
 	st, release, err := e.openStore()
@@ -26,6 +26,13 @@ func connectShopify(ctx context.Context, e *env, o connectOptions) error {
 		terminal{e: e, outro: func(w io.Writer, outcome string) {
 			fmt.Fprintf(w, "%s Run 'merchant-inbox sync' to fetch the catalogue.\n", outcome)
 		}})
+	return err
+}
+
+// checkShop checks a shop's name (NAME or NAME.myshopify.com) before a
+// sign-in starts, the same way for --shop and the window.
+func checkShop(shop string) error {
+	_, err := shopify.NormalizeShop(shop)
 	return err
 }
 
