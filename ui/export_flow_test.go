@@ -37,8 +37,9 @@ func (h *Harness) Flow() Flow {
 	return fl
 }
 
-// FlowUntick unticks the checklist's page i.
+// FlowUntick and FlowTick untick and tick the checklist's page i.
 func (h *Harness) FlowUntick(i int) { h.App.su.flow.checks[i].SetChecked(false) }
+func (h *Harness) FlowTick(i int)   { h.App.su.flow.checks[i].SetChecked(true) }
 
 // FlowChoose presses "Sync these pages"; false when it cannot be pressed.
 func (h *Harness) FlowChoose() bool {
@@ -152,3 +153,6 @@ func (h *Harness) MenuItems(run string) []string {
 	}
 	return out
 }
+
+// FlowIdle reports whether no sign-in runs: a new one may start.
+func (h *Harness) FlowIdle() bool { return h.App.su.flow == nil || h.App.su.flow.ended }

@@ -115,7 +115,7 @@ func (h *Harness) TapLink(label string) bool {
 		}
 	})
 	if hit != nil {
-		test.Tap(hit)
+		test.TapAt(hit, fyne.NewPos(hit.Size().Width/2, hit.Size().Height/2)) // on the text
 	}
 	return hit != nil
 }
