@@ -129,12 +129,22 @@ func redirectURI(set store.Settings, path string) string {
 // connection.
 func uninstalled(c store.Connection) bool { return strings.Contains(c.Note, "uninstalled") }
 
-// keychainWords says why the keychain cannot be used, for a banner.
+// keychainWords says in a few plain words why the keychain cannot be
+// used, for a banner; the log keeps the whole error.
 func keychainWords(err error) string {
-	if errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "timed out") {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(msg, "timed out"):
 		return "it did not answer"
+	case strings.Contains(msg, "locked") || strings.Contains(msg, "prompt"):
+		return "it is locked"
+	case strings.Contains(msg, "dbus") || strings.Contains(msg, "org.freedesktop.secrets") || strings.Contains(msg, "ServiceUnknown"):
+		return "no keychain service runs in this desktop session"
 	}
-	return strings.TrimPrefix(err.Error(), "secrets: ")
+	if _, detail, ok := strings.Cut(msg, secrets.ErrUnavailable.Error()+": "); ok {
+		return detail
+	}
+	return msg
 }
 
 func (d *desktopSetup) SaveSecret(ctx context.Context, s ui.Secret, value string) error {

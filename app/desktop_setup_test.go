@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -249,5 +250,21 @@ func TestDesktopSetupConnectShopifyChecksTheName(t *testing.T) {
 	err := s.ConnectShopify(t.Context(), "not a shop/", &recorder{})
 	if err == nil || opened {
 		t.Errorf("connect with a bad shop name: %v (browser opened: %v), want a refusal first", err, opened)
+	}
+}
+
+func TestKeychainWords(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("get x: %w: exec: \"dbus-launch\": executable file not found", secrets.ErrUnavailable), "no keychain service runs in this desktop session"},
+		{fmt.Errorf("get x: %w: the collection is locked", secrets.ErrUnavailable), "it is locked"},
+		{fmt.Errorf("get x: %w: %w", secrets.ErrUnavailable, context.DeadlineExceeded), "it did not answer"},
+		{fmt.Errorf("get x: %w: something else", secrets.ErrUnavailable), "something else"},
+	} {
+		if got := keychainWords(tt.err); got != tt.want {
+			t.Errorf("keychainWords(%v) = %q, want %q", tt.err, got, tt.want)
+		}
 	}
 }

@@ -173,7 +173,7 @@ func paragraph(text string) *widget.Label {
 
 // linkButton is a link to a web page, opened in the browser.
 func linkButton(label, url string, open func(string)) *widget.Hyperlink {
-	l := widget.NewHyperlink(label+" ↗", nil)
+	l := widget.NewHyperlink(label, nil)
 	l.OnTapped = func() { open(url) }
 	return l
 }

@@ -76,7 +76,7 @@ func syncedWords(s SyncStatus, now time.Time) string {
 // runs. Empty when there is nothing to add.
 func statusDetail(s Status, now time.Time) string {
 	var parts []string
-	if s.Tunnel.State == TunnelDown && s.Tunnel.Reason != "" {
+	if s.Tunnel.State == TunnelDown && s.Tunnel.Reason != "" && s.Keychain == "" && s.Stopped == "" {
 		parts = append(parts, "Webhooks: "+cutText(s.Tunnel.Reason, 80))
 	}
 	if !s.Sync.Next.IsZero() && !s.Sync.Running && s.Pages > 0 {
