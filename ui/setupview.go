@@ -25,7 +25,8 @@ const introFirstRun = "Bring your Facebook pages' Messenger conversations and yo
 // as soon as it is entered.
 type setupView struct {
 	root     *fyne.Container
-	top      *fyne.Container // the back button's bar, hidden on first run
+	top      *fyne.Container // Back (not on a first run) and Settings
+	back     *widget.Button
 	title    *widget.Label
 	intro    *widget.Label
 	keychain *fyne.Container
@@ -47,6 +48,7 @@ type setupView struct {
 	fields              []*secretField
 	state               SetupState
 	onConnectFB, onBack func()
+	onSettings          func()
 	onDisconnect        func(Provider)
 	onSaveDomain        func(string, func(error))
 	firstRun            bool
@@ -66,9 +68,11 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 	v.title.TextStyle.Bold = true
 	v.title.SizeName = theme.SizeNameHeadingText
 	v.intro = paragraph(introFirstRun)
-	back := widget.NewButtonWithIcon("Back to conversations", theme.NavigateBackIcon(), func() { v.onBack() })
-	back.Importance = widget.LowImportance
-	v.top = container.NewHBox(back)
+	v.back = widget.NewButtonWithIcon("Back to conversations", theme.NavigateBackIcon(), func() { v.onBack() })
+	v.back.Importance = widget.LowImportance
+	settings := widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), func() { v.onSettings() })
+	settings.Importance = widget.LowImportance
+	v.top = container.NewBorder(nil, nil, v.back, settings)
 
 	v.keychain = container.NewStack()
 	v.keychain.Hide()
@@ -139,7 +143,7 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 // set shows st.
 func (v *setupView) set(st SetupState, firstRun bool) {
 	v.state, v.firstRun = st, firstRun
-	v.top.Hidden = firstRun
+	v.back.Hidden = firstRun
 	if firstRun {
 		v.title.SetText("Welcome to Merchant Inbox")
 		v.intro.SetText(introFirstRun)

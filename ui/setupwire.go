@@ -46,6 +46,7 @@ func (a *App) wireSetup() {
 	v.stack.Add(v.settings.root)
 
 	v.setup.onBack = func() { a.showScreen(screenInbox) }
+	v.setup.onSettings = func() { a.showScreen(screenSettings) }
 	v.setup.onConnectFB = a.connectFacebook
 	v.setup.onDisconnect = a.confirmDisconnect
 	v.setup.onSaveDomain = a.saveDomain
