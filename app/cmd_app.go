@@ -102,7 +102,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 		mu     sync.Mutex
 		runErr error
 	)
-	br := &bridge{eng: eng, st: eng.Store(), runErr: func() error {
+	br := &bridge{eng: eng, st: eng.Store(), nudge: make(chan struct{}, 1), runErr: func() error {
 		mu.Lock()
 		defer mu.Unlock()
 		return runErr
@@ -118,6 +118,21 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 		images = p
 	}
 
+	// The engine runs again when the window asks (the merchant unlocked
+	// the keychain): a stopped engine waits for that or the end.
+	retry := make(chan struct{}, 1)
+	setup := &desktopSetup{eng: eng, st: eng.Store(), sec: e.cfg.secrets(), dataDir: e.cfg.dataDir,
+		checks: windowChecks(), restart: func() {
+			if eng.State().Running {
+				eng.Reload()
+				return
+			}
+			select {
+			case retry <- struct{}{}:
+			default:
+			}
+		}}
+
 	quitting := make(chan struct{})
 	var quitOnce sync.Once
 	quit := func() { quitOnce.Do(func() { close(quitting) }) }
@@ -129,18 +144,34 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 		OnQuit:      quit,
 		Logger:      e.log,
 		Images:      images,
+		Setup:       setup,
+		Checks:      setup.checks,
 	})
 	stopHost := e.hostEngine(engCtx, eng, win.ShowWindow)
 	done := make(chan error, 1)
 	go func() {
-		err := eng.Run(engCtx)
-		if err != nil && !errors.Is(err, context.Canceled) {
+		for {
+			err := eng.Run(engCtx)
+			if err == nil || errors.Is(err, context.Canceled) || engCtx.Err() != nil {
+				done <- err
+				return
+			}
 			e.log.Error("the engine stopped; the window shows what is stored", "err", err)
 			mu.Lock()
 			runErr = err
 			mu.Unlock()
+			br.changed()
+			select {
+			case <-retry:
+				e.log.Info("starting the engine again")
+				mu.Lock()
+				runErr = nil
+				mu.Unlock()
+			case <-engCtx.Done():
+				done <- err
+				return
+			}
 		}
-		done <- err
 	}()
 	// The engine stops as soon as a quit is asked for (by the merchant, or
 	// SIGINT/SIGTERM), not when Fyne's loop returns: Fyne 2.8.1 can hang on

@@ -57,8 +57,8 @@ func secretSet(ctx context.Context, e *env, name secrets.Name) error {
 	}
 	pageID, isPage := name.PageID()
 	if !isPage {
-		if err := e.cfg.secrets().Set(ctx, name, value); err != nil {
-			return fmt.Errorf("store %s: %w", name, err)
+		if err := storeSecret(ctx, e.cfg.secrets(), name, value); err != nil {
+			return err
 		}
 		fmt.Fprintf(e.Stdout, "stored %s in the keychain\n", name)
 		return nil
@@ -102,6 +102,16 @@ func secretDelete(ctx context.Context, e *env, name secrets.Name) error {
 	fmt.Fprintf(e.Stdout, "deleted %s from the keychain\n", name)
 	if id, ok := name.PageID(); ok {
 		fmt.Fprintf(e.Stdout, "page %s and its conversations stay in the local database; it is not polled without a token\n", id)
+	}
+	return nil
+}
+
+// storeSecret puts an app-wide secret (not a page token, which also adds
+// its page) in the keychain: what `secrets set` and the window's setup
+// screen both do. The error names the secret, never its value.
+func storeSecret(ctx context.Context, s *secrets.Store, name secrets.Name, value string) error {
+	if err := s.Set(ctx, name, value); err != nil {
+		return fmt.Errorf("store %s: %w", name, err)
 	}
 	return nil
 }

@@ -134,13 +134,12 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	if imageCacheMB >= 0 {
 		changed.ImageCacheMB = imageCacheMB
 	}
-	if changed != set {
-		if err := st.PutSettings(ctx, changed); err != nil {
-			return err
-		}
-		if e.host != nil && engineSettingChanged(set, changed) {
-			e.host.requestReload()
-		}
+	var reload func()
+	if e.host != nil {
+		reload = e.host.requestReload
+	}
+	if err := putSettings(ctx, st, set, changed, reload); err != nil {
+		return err
 	}
 	v := viewOf(changed)
 	if asJSON {
@@ -154,6 +153,38 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.Stdout, "Domain:        %s\n", v.Domain)
 	}
 	fmt.Fprintf(e.Stdout, "Image cache:   %d MB\n", v.ImageCacheMB)
+	return nil
+}
+
+// checkSettings checks a daily sync time and a listen address, each
+// when given, as every front end must before it writes either.
+func checkSettings(pollAt, listen string) error {
+	if pollAt != "" {
+		if err := validate.TimeOfDay(pollAt); err != nil {
+			return err
+		}
+	}
+	if listen != "" {
+		if err := validate.ListenAddress(listen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putSettings stores changed when it differs from was, and then, when the
+// engine is assembled from what changed, calls reload (nil: no engine
+// runs here).
+func putSettings(ctx context.Context, st *store.Store, was, changed store.Settings, reload func()) error {
+	if changed == was {
+		return nil
+	}
+	if err := st.PutSettings(ctx, changed); err != nil {
+		return err
+	}
+	if reload != nil && engineSettingChanged(was, changed) {
+		reload()
+	}
 	return nil
 }
 

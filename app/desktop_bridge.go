@@ -3,9 +3,11 @@ package app
 import (
 	"cmp"
 	"context"
+	"errors"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/engine"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 	"github.com/merchant-inbox/merchant-inbox/ui"
 )
@@ -19,6 +21,17 @@ type bridge struct {
 	// runErr is why the engine stopped, when it stopped on its own; the
 	// window keeps showing what is stored.
 	runErr func() error
+	// nudge carries news the engine does not announce (runErr changed);
+	// nil: none comes.
+	nudge chan struct{}
+}
+
+// changed tells the window that the status changed outside the engine.
+func (b *bridge) changed() {
+	select {
+	case b.nudge <- struct{}{}:
+	default:
+	}
 }
 
 func (b *bridge) Pages(ctx context.Context) ([]store.Page, error) { return b.st.Pages(ctx) }
@@ -73,7 +86,7 @@ func (b *bridge) MarkRead(ctx context.Context, ref ui.ConversationRef) error {
 
 func (b *bridge) Settings(ctx context.Context) (ui.Settings, error) {
 	s, err := b.st.Settings(ctx)
-	return ui.Settings{Notifications: !s.NotificationsOff}, err
+	return uiSettings(s), err
 }
 
 // Status is the engine's snapshot in the tray's terms.
@@ -83,14 +96,31 @@ func (b *bridge) Status(ctx context.Context) (ui.Status, error) {
 		return ui.Status{}, err
 	}
 	st := ui.Status{Pages: len(snap.Pages), Tunnel: b.tunnel(snap.State)}
+	if err := b.runErr(); err != nil && !snap.Running {
+		if errors.Is(err, secrets.ErrUnavailable) {
+			st.Keychain = keychainWords(err)
+		} else {
+			st.Stopped = cmp.Or(plainMessage(err), err.Error())
+		}
+	}
 	for _, c := range snap.Connections {
-		if c.Provider == store.ProviderShopify && !c.Disconnected {
+		if c.Provider != store.ProviderShopify {
+			continue
+		}
+		if !c.Disconnected {
 			st.Shop = c.Account
+		} else if uninstalled(c) {
+			st.ShopUninstalled = c.Account
 		}
 	}
 	for _, p := range snap.Pages {
-		if p.Page.NeedsLogin {
-			st.NeedsSignIn = append(st.NeedsSignIn, cmp.Or(p.Page.Name, p.Page.ID))
+		name := cmp.Or(p.Page.Name, p.Page.ID)
+		switch {
+		case p.Page.Disconnected:
+		case p.Page.NeedsLogin:
+			st.NeedsSignIn = append(st.NeedsSignIn, name)
+		case p.Sync.LastError != "":
+			st.PageErrors = append(st.PageErrors, ui.PageError{Page: name, Reason: p.Sync.LastError})
 		}
 	}
 	st.Sync = ui.SyncStatus{
@@ -147,7 +177,20 @@ func (b *bridge) events(ctx context.Context, in <-chan engine.Event, out chan<- 
 			return false
 		}
 	}
-	for ev := range in {
+	for {
+		var ev engine.Event
+		select {
+		case e, ok := <-in:
+			if !ok {
+				return
+			}
+			ev = e
+		case <-b.nudge:
+			if !send(ui.Event{Kind: ui.StatusChanged}) {
+				return
+			}
+			continue
+		}
 		var u ui.Event
 		switch ev.Kind {
 		case engine.Resync:

@@ -147,13 +147,16 @@ func TestDesktopTrayEndToEnd(t *testing.T) {
 }
 
 // checkTrayMenu checks the menu's shape: Open, Sync, the status line (not
-// a button), a separator, and one Quit, last.
+// a button), Settings and About, and one Quit, last.
 func checkTrayMenu(t *testing.T, menu []menuEntry) {
 	t.Helper()
 	want := []menuEntry{
 		{Label: "Open Merchant Inbox", Enabled: true},
 		{Label: "Sync now", Enabled: true},
 		{Enabled: false},
+		{Separator: true},
+		{Label: "Settings…", Enabled: true},
+		{Label: "About Merchant Inbox", Enabled: true},
 		{Separator: true},
 		{Label: "Quit", Enabled: true},
 	}

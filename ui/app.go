@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"sync"
 	"sync/atomic"
 
@@ -23,6 +24,14 @@ type Options struct {
 	// Images, when set, fetches the pictures of attachments, which a
 	// thread then shows as thumbnails; nil shows them as links only.
 	Images Images
+
+	// Setup, when set, lets the window set the app up: the setup screen
+	// (instead of the welcome text on a first run), connections and
+	// settings. Checks validate its fields before anything is saved.
+	Setup  Setup
+	Checks Checks
+	// Version is the app's version, shown in About and the settings.
+	Version string
 
 	// Icon is the window's and the tray's icon.
 	Icon fyne.Resource
@@ -58,6 +67,7 @@ type App struct {
 	do       func(func())             // runs on the UI goroutine (fyne.Do)
 	notify   func(*fyne.Notification) // raises a desktop notification
 	stopFyne func()                   // ends Fyne's loop (fyne.App.Quit)
+	openURL  func(*url.URL) error     // the browser, the file manager
 
 	win       fyne.Window
 	view      *mainView
@@ -69,6 +79,7 @@ type App struct {
 	loop   *loop
 	notes  *notifier
 	images *imageLoader // nil without Options.Images
+	su     setupState   // the setup screens' state (setupwire.go)
 
 	ctx        context.Context // ends when the app does (start sets it)
 	visible    atomic.Bool     // the window is shown
@@ -91,6 +102,7 @@ func New(fa fyne.App, o Options) *App {
 		do:       fyne.Do,
 		notify:   fa.SendNotification,
 		stopFyne: fa.Quit,
+		openURL:  fa.OpenURL,
 		kick:     make(chan struct{}, 1),
 		ctx:      context.Background(),
 	}
@@ -170,6 +182,7 @@ func (a *App) wire() {
 	v.thread.wantOlder = func() {
 		a.want(func(w *wants) { w.older++ })
 	}
+	a.wireSetup()
 }
 
 // searchShortcut (Ctrl+F, ⌘F on macOS) puts the cursor in the search box,
@@ -273,6 +286,15 @@ func (a *App) trayAction(act trayAction) {
 		a.syncNow()
 	case trayQuit:
 		a.quit()
+	case traySettings:
+		a.showWindow()
+		a.showScreen(screenSettings)
+	case trayAbout:
+		a.showWindow()
+		a.showAbout()
+	case traySignIn:
+		a.showWindow()
+		a.fix(fixSignIn)
 	}
 }
 

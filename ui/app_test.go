@@ -93,7 +93,11 @@ func TestTrayFollowsStatus(t *testing.T) {
 	}
 	for _, st := range steps {
 		f.SetStatus(st.s)
-		want := "Open Merchant Inbox\nSync now\n(" + st.status + ")\n---\nQuit\n"
+		fix := ""
+		if len(st.s.NeedsSignIn) > 0 {
+			fix = "Sign in again…\n"
+		}
+		want := "Open Merchant Inbox\nSync now\n(" + st.status + ")\n" + fix + "---\nSettings…\nAbout Merchant Inbox\n---\nQuit\n"
 		h.Eventually(st.status, func() bool { return h.TrayText() == want && h.StatusText() == st.status })
 	}
 }
@@ -104,7 +108,7 @@ func TestSyncNow(t *testing.T) {
 	f := uitest.New(16)
 	h := ui.NewHarness(t, f, ui.HarnessOptions{Tray: true}).Start().Loaded()
 	h.Eventually("a disabled Sync now", func() bool {
-		return h.TrayText() == "Open Merchant Inbox\n(Sync now)\n(No Facebook page connected)\n---\nQuit\n"
+		return h.TrayText() == "Open Merchant Inbox\n(Sync now)\n(No Facebook page connected)\n---\nSettings…\nAbout Merchant Inbox\n---\nQuit\n"
 	})
 	h.UI(func() {
 		h.TrayClick("Sync now")

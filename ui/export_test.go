@@ -49,6 +49,7 @@ type Harness struct {
 	notes sync.Mutex // guards noted
 	noted []*fyne.Notification
 	quits atomic.Int32
+	urls  []string // opened with openURL, guarded by notes
 }
 
 // HarnessOptions picks the App's options for a test.
@@ -64,6 +65,10 @@ type HarnessOptions struct {
 	OnQuit func()
 	// Images is the App's Images (nil: pictures show as links).
 	Images Images
+	// Setup, Checks and Version are the App's.
+	Setup   Setup
+	Checks  Checks
+	Version string
 }
 
 // trayApp gives the test app the desktop extension and records the menu.
@@ -92,6 +97,9 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 		StartHidden: ho.StartHidden,
 		OnQuit:      ho.OnQuit,
 		Images:      ho.Images,
+		Setup:       ho.Setup,
+		Checks:      ho.Checks,
+		Version:     ho.Version,
 	}
 	if ho.NoEvents {
 		o.Events = nil
@@ -108,6 +116,7 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 		h.noted = append(h.noted, n)
 	}
 	h.App.stopFyne = func() { h.quits.Add(1) }
+	h.App.openURL = h.recordURL
 	if !ho.Pauses {
 		h.App.loop.throttle, h.App.loop.debounce = 0, 0
 	}

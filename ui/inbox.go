@@ -48,11 +48,25 @@ type Actions interface {
 	Settings(ctx context.Context) (Settings, error)
 }
 
-// Settings are the merchant's preferences that change what the UI does.
+// Settings are the merchant's preferences. The UI obeys Notifications;
+// the rest it shows and saves through Setup.
 type Settings struct {
 	// Notifications is false when the merchant turned desktop
 	// notifications off.
 	Notifications bool
+	// PollAt is the local time of the daily sync, "HH:MM".
+	PollAt string
+	// Listen is the local address of the webhook endpoints (host:port).
+	Listen string
+	// Tunnel opens the ngrok tunnel when an authtoken is saved; off is
+	// polling only.
+	Tunnel bool
+	// Domain is the ngrok static domain, "" for a new address each start.
+	Domain string
+	// StartAtLogin starts the app in the tray when the merchant logs in.
+	StartAtLogin bool
+	// ImageCacheMB bounds the pictures kept on disk, in megabytes.
+	ImageCacheMB int
 }
 
 // ConversationRef names a conversation the way the store keys it: a

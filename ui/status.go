@@ -10,6 +10,24 @@ type Status struct {
 	NeedsSignIn []string
 	Tunnel      Tunnel
 	Sync        SyncStatus
+
+	// Keychain is why the OS keychain cannot be used (locked, absent),
+	// "" when it answers. Nothing syncs until it does; what is stored
+	// stays readable.
+	Keychain string
+	// Stopped is why the engine stopped for another reason (its port
+	// taken), "" while it runs or starts.
+	Stopped string
+	// ShopUninstalled is the shop whose owner uninstalled the app from
+	// Shopify, "" when none was.
+	ShopUninstalled string
+	// PageErrors are the pages whose last sync failed.
+	PageErrors []PageError
+}
+
+// PageError is a page whose last sync failed, and why.
+type PageError struct {
+	Page, Reason string
 }
 
 // TunnelState is the state of the public endpoint that webhooks reach.

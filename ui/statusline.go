@@ -10,12 +10,17 @@ import (
 // disabled status item and the window's status bar both show it, so the
 // merchant reads the same words wherever they look. The most urgent
 // thing wins: a sync under way (the merchant may have just asked for
-// it), nothing to sync, a page that needs the merchant, a failed sync,
+// it), nothing syncing at all (the keychain locked, the engine stopped),
+// nothing to sync, a page that needs the merchant, a failed sync,
 // and then how messages arrive and when the last sync was.
 func statusSentence(s Status, now time.Time) string {
 	switch {
 	case s.Sync.Running:
 		return syncingWords(s.Sync)
+	case s.Keychain != "":
+		return "Keychain locked: not syncing"
+	case s.Stopped != "":
+		return "Syncing stopped"
 	case s.Pages == 0:
 		return "No Facebook page connected"
 	case len(s.NeedsSignIn) > 0:
@@ -71,7 +76,7 @@ func syncedWords(s SyncStatus, now time.Time) string {
 // runs. Empty when there is nothing to add.
 func statusDetail(s Status, now time.Time) string {
 	var parts []string
-	if s.Tunnel.State == TunnelDown && s.Tunnel.Reason != "" {
+	if s.Tunnel.State == TunnelDown && s.Tunnel.Reason != "" && s.Keychain == "" && s.Stopped == "" {
 		parts = append(parts, "Webhooks: "+cutText(s.Tunnel.Reason, 80))
 	}
 	if !s.Sync.Next.IsZero() && !s.Sync.Running && s.Pages > 0 {

@@ -22,6 +22,9 @@ const (
 	traySync
 	trayQuit
 	traySeparator
+	traySettings
+	trayAbout
+	traySignIn
 )
 
 // trayItem is one line of the tray menu.
@@ -32,13 +35,27 @@ type trayItem struct {
 }
 
 // trayModel is the tray menu for s at now: open, sync, the status
-// sentence (disabled: it is information, not a button), and Quit last so
-// that Fyne does not append a second one.
+// sentence (disabled: it is information, not a button) and, when a page
+// needs it, the sign-in that fixes it; then settings and about, and Quit
+// last so that Fyne does not append a second one.
 func trayModel(s Status, now time.Time) []trayItem {
-	return []trayItem{
+	items := []trayItem{
 		{Label: "Open Merchant Inbox", Action: trayOpen},
 		{Label: "Sync now", Action: traySync, Disabled: !canSync(s)},
 		{Label: statusSentence(s, now), Disabled: true, Action: trayNone},
+	}
+	if len(s.NeedsSignIn) > 0 {
+		items = append(items, trayItem{Label: "Sign in again…", Action: traySignIn})
+	}
+	return append(items, trayTail()...)
+}
+
+// trayTail is the end of every menu.
+func trayTail() []trayItem {
+	return []trayItem{
+		{Action: traySeparator},
+		{Label: "Settings…", Action: traySettings},
+		{Label: "About Merchant Inbox", Action: trayAbout},
 		{Action: traySeparator},
 		{Label: "Quit", Action: trayQuit},
 	}
@@ -46,13 +63,11 @@ func trayModel(s Status, now time.Time) []trayItem {
 
 // trayStarting is the menu until the first status is read.
 func trayStarting() []trayItem {
-	return []trayItem{
+	return append([]trayItem{
 		{Label: "Open Merchant Inbox", Action: trayOpen},
 		{Label: "Sync now", Action: traySync, Disabled: true},
 		{Label: "Starting…", Disabled: true, Action: trayNone},
-		{Action: traySeparator},
-		{Label: "Quit", Action: trayQuit},
-	}
+	}, trayTail()...)
 }
 
 // canSync reports whether "Sync now" has anything to do. While a poll

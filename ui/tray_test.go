@@ -15,15 +15,15 @@ func TestTrayModel(t *testing.T) {
 		want string
 	}{
 		{"webhooks on", Status{Pages: 2, Tunnel: Tunnel{State: TunnelUp}, Sync: SyncStatus{Last: synced}},
-			"Open Merchant Inbox\nSync now\n(Webhooks on · synced 10:42)\n---\nQuit\n"},
+			"Open Merchant Inbox\nSync now\n(Webhooks on · synced 10:42)\n---\nSettings…\nAbout Merchant Inbox\n---\nQuit\n"},
 		{"syncing: a click queues one more", Status{Pages: 3, Sync: SyncStatus{Running: true, Page: 2, Pages: 3}},
-			"Open Merchant Inbox\nSync now\n(Syncing… 2 of 3 pages)\n---\nQuit\n"},
+			"Open Merchant Inbox\nSync now\n(Syncing… 2 of 3 pages)\n---\nSettings…\nAbout Merchant Inbox\n---\nQuit\n"},
 		{"sign-in", Status{Pages: 1, NeedsSignIn: []string{"Boutique Lila"}},
-			"Open Merchant Inbox\nSync now\n(Facebook page Boutique Lila needs sign-in)\n---\nQuit\n"},
+			"Open Merchant Inbox\nSync now\n(Facebook page Boutique Lila needs sign-in)\nSign in again…\n---\nSettings…\nAbout Merchant Inbox\n---\nQuit\n"},
 		{"offline", Status{Pages: 1, Tunnel: Tunnel{State: TunnelDown}, Sync: SyncStatus{Last: synced}},
-			"Open Merchant Inbox\nSync now\n(Offline: polling only · synced 10:42)\n---\nQuit\n"},
+			"Open Merchant Inbox\nSync now\n(Offline: polling only · synced 10:42)\n---\nSettings…\nAbout Merchant Inbox\n---\nQuit\n"},
 		{"nothing to sync", Status{},
-			"Open Merchant Inbox\n(Sync now)\n(No Facebook page connected)\n---\nQuit\n"},
+			"Open Merchant Inbox\n(Sync now)\n(No Facebook page connected)\n---\nSettings…\nAbout Merchant Inbox\n---\nQuit\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

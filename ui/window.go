@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
@@ -32,6 +33,17 @@ type mainView struct {
 	listNote *emptyState // no conversations, no hits, read errors
 	thread   *threadView
 	bar      *statusBar
+	attn     *attentionBar
+	stack    *fyne.Container
+	menu     *widget.Button // Connections, Settings, About
+
+	// The setup and settings screens (setupwire.go); nil without a Setup.
+	setup    *setupView
+	settings *settingsView
+	screen   screen
+	shown    screen
+	onScreen func(screen) // a screen came into view
+	onFix    func(fixAction)
 
 	pages   []store.Page
 	status  Status
@@ -43,6 +55,8 @@ type mainView struct {
 
 func newMainView(now func() time.Time, onSync func()) *mainView {
 	v := &mainView{
+		onScreen: func(screen) {},
+		onFix:    func(fixAction) {},
 		welcome:  newEmptyState(),
 		search:   newSearchBar(),
 		list:     newConvList(now),
@@ -52,12 +66,17 @@ func newMainView(now func() time.Time, onSync func()) *mainView {
 		now:      now,
 		onSync:   onSync,
 	}
+	v.attn = newAttentionBar(func(f fixAction) { v.onFix(f) })
+	v.attn.can = func(f fixAction) bool { return f == fixRetrySync || v.setup != nil }
+	v.menu = widget.NewButtonWithIcon("", theme.MenuIcon(), nil)
+	v.menu.Importance = widget.LowImportance
+	v.menu.Hide()
 	left := container.NewBorder(
-		container.NewPadded(v.search.root), nil, nil, nil,
+		container.NewPadded(container.NewBorder(nil, nil, nil, v.menu, v.search.root)), nil, nil, nil,
 		container.NewStack(v.list.w, v.listNote.root))
 	v.split = container.NewHSplit(left, v.thread.root)
 	v.split.Offset = float64(listWidth) / windowWidth
-	inbox := container.New(&listWidthKeeper{split: v.split}, v.split)
+	inbox := container.NewBorder(v.attn.root, nil, nil, nil, container.New(&listWidthKeeper{split: v.split}, v.split))
 	v.welcome.show(theme.MailComposeIcon(),
 		"Connect a Facebook page to see your conversations here",
 		"Merchant Inbox shows the Messenger conversations of your Facebook pages. "+
@@ -67,7 +86,8 @@ func newMainView(now func() time.Time, onSync func()) *mainView {
 	v.inbox = inbox
 	v.inbox.Hide()
 	v.welcome.root.Hide()
-	v.root = container.NewBorder(nil, v.bar.root, nil, nil, container.NewStack(v.welcome.root, v.inbox))
+	v.stack = container.NewStack(v.welcome.root, v.inbox)
+	v.root = container.NewBorder(nil, v.bar.root, nil, nil, v.stack)
 	return v
 }
 
@@ -83,6 +103,9 @@ func (v *mainView) setPages(pages []store.Page) {
 func (v *mainView) setStatus(s Status) {
 	v.status = s
 	v.bar.set(s, v.now())
+	if v.attn.set(s) {
+		v.inbox.Refresh()
+	}
 	v.arrange()
 }
 
@@ -97,6 +120,9 @@ func (v *mainView) setList(m listModel) {
 // list's empty state.
 func (v *mainView) arrange() {
 	if !v.loaded {
+		return
+	}
+	if v.arrangeScreens() {
 		return
 	}
 	if len(v.pages) == 0 {

@@ -39,6 +39,8 @@ type Fake struct {
 
 	events chan ui.Event
 	behind bool // events were dropped; a Resync is queued
+
+	setup fakeSetup // the Setup side (setup.go)
 }
 
 // New returns an empty Fake whose event channel holds buffer events
