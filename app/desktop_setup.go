@@ -32,23 +32,15 @@ type desktopSetup struct {
 	// port is the sign-in's callback port (0: the default the merchant
 	// registered; tests take any free one).
 	port int
-	// The settings kept by back ends of their own; nil ones are not
-	// offered.
+	// startAtLogin is the autostart entry, kept by the OS rather than the
+	// store; nil: not offered.
 	startAtLogin toggle
-	imageCacheMB sizeSetting
 }
 
 // toggle is an on/off setting kept outside the store (the autostart entry).
 type toggle interface {
 	Enabled() (bool, error)
 	SetEnabled(on bool) error
-}
-
-// sizeSetting is a number kept outside the store's settings (the picture
-// cache's bound, in megabytes).
-type sizeSetting interface {
-	Get(ctx context.Context) (int, error)
-	Set(ctx context.Context, mb int) error
 }
 
 // windowSecrets are the secrets the window may store: the app credentials
@@ -105,11 +97,6 @@ func (d *desktopSetup) SetupState(ctx context.Context) (ui.SetupState, error) {
 	}
 	if d.startAtLogin != nil {
 		if s.Settings.StartAtLogin, err = d.startAtLogin.Enabled(); err != nil {
-			return s, err
-		}
-	}
-	if d.imageCacheMB != nil {
-		if s.Settings.ImageCacheMB, err = d.imageCacheMB.Get(ctx); err != nil {
 			return s, err
 		}
 	}

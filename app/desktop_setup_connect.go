@@ -93,6 +93,9 @@ func (d *desktopSetup) SaveSettings(ctx context.Context, u ui.Settings) error {
 	changed.NgrokDomain = strings.TrimSpace(u.Domain)
 	changed.PollAt = keepDefault(u.PollAt, was.PollAt, defaultPollAt)
 	changed.Listen = keepDefault(u.Listen, was.Listen, defaultListen)
+	if u.ImageCacheMB != 0 && (was.ImageCacheMB != 0 || u.ImageCacheMB != defaultImageCacheMB) {
+		changed.ImageCacheMB = u.ImageCacheMB // the default stays unstored, as for the fields above
+	}
 	if err := putSettings(ctx, d.st, was, changed, d.reload); err != nil {
 		return err
 	}
@@ -101,11 +104,6 @@ func (d *desktopSetup) SaveSettings(ctx context.Context, u ui.Settings) error {
 			if err := d.startAtLogin.SetEnabled(u.StartAtLogin); err != nil {
 				return err
 			}
-		}
-	}
-	if d.imageCacheMB != nil && u.ImageCacheMB > 0 {
-		if err := d.imageCacheMB.Set(ctx, u.ImageCacheMB); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -126,7 +124,8 @@ func keepDefault(v, was, def string) string {
 // in force where nothing is saved.
 func uiSettings(s store.Settings) ui.Settings {
 	v := viewOf(s)
-	return ui.Settings{Notifications: v.Notifications, PollAt: v.PollAt, Listen: v.Listen, Tunnel: v.Tunnel, Domain: v.Domain}
+	return ui.Settings{Notifications: v.Notifications, PollAt: v.PollAt, Listen: v.Listen, Tunnel: v.Tunnel, Domain: v.Domain,
+		ImageCacheMB: v.ImageCacheMB}
 }
 
 // windowPrompter is the window's ui.Prompter as the connector's Prompter.

@@ -121,7 +121,7 @@ func TestDesktopSetupSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := ui.Settings{Notifications: true, PollAt: defaultPollAt, Listen: defaultListen, Tunnel: true}
+	want := ui.Settings{Notifications: true, PollAt: defaultPollAt, Listen: defaultListen, Tunnel: true, ImageCacheMB: defaultImageCacheMB}
 	if st.Settings != want {
 		t.Fatalf("settings %+v, want the defaults %+v", st.Settings, want)
 	}
@@ -138,6 +138,8 @@ func TestDesktopSetupSettings(t *testing.T) {
 		{PollAt: "25:00", Listen: defaultListen},
 		{PollAt: "07:30", Listen: "0.0.0.0:80"},
 		{PollAt: "07:30", Listen: "no port"},
+		{PollAt: "07:30", Listen: defaultListen, ImageCacheMB: 1},
+		{PollAt: "07:30", Listen: defaultListen, Domain: "not a domain"},
 	} {
 		if err := s.SaveSettings(ctx, bad); err == nil {
 			t.Errorf("saving %+v: no error", bad)
@@ -147,12 +149,12 @@ func TestDesktopSetupSettings(t *testing.T) {
 		t.Errorf("refused settings were stored: %+v", saved)
 	}
 
-	change := ui.Settings{Notifications: false, PollAt: "07:30", Listen: "127.0.0.1:9911", Tunnel: true, Domain: "lila.ngrok-free.app"}
+	change := ui.Settings{Notifications: false, PollAt: "07:30", Listen: "127.0.0.1:9911", Tunnel: true, Domain: "lila.ngrok-free.app", ImageCacheMB: 500}
 	if err := s.SaveSettings(ctx, change); err != nil {
 		t.Fatal(err)
 	}
 	saved, _ := s.st.Settings(ctx)
-	if saved != (store.Settings{NotificationsOff: true, PollAt: "07:30", Listen: "127.0.0.1:9911", NgrokDomain: "lila.ngrok-free.app"}) {
+	if saved != (store.Settings{NotificationsOff: true, PollAt: "07:30", Listen: "127.0.0.1:9911", NgrokDomain: "lila.ngrok-free.app", ImageCacheMB: 500}) {
 		t.Errorf("stored %+v", saved)
 	}
 	if s.reloaded() != 1 {
