@@ -112,7 +112,7 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	}
 	// The login item first: if the system refuses it, nothing was written.
 	if autostart.set {
-		if err := e.setAutostart(autostart.on); err != nil {
+		if err := setAutostart(e.Getenv, autostart.on); err != nil {
 			return err
 		}
 	}
@@ -153,7 +153,9 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	v := viewOf(changed)
-	v.Autostart = e.autostartEnabled()
+	if v.Autostart, err = autostartEnabled(e.Getenv); err != nil {
+		e.log.Warn("cannot tell whether the app starts at login; showing it off", "err", err)
+	}
 	if asJSON {
 		return writeJSON(e.Stdout, v)
 	}

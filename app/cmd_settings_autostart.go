@@ -9,8 +9,9 @@ import (
 
 // launcher starts this program at login as the tray app, without its
 // window. Its icon is the one the Linux package installs, named after the
-// app's ID (fyne package names it so).
-func (e *env) launcher() (autostart.Launcher, error) {
+// app's ID (fyne package names it so). getenv supplies HOME and
+// XDG_CONFIG_HOME.
+func launcher(getenv func(string) string) (autostart.Launcher, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return autostart.Launcher{}, fmt.Errorf("start at login: cannot tell where this program is: %w", err)
@@ -21,15 +22,16 @@ func (e *env) launcher() (autostart.Launcher, error) {
 		Name:    "Merchant Inbox",
 		Comment: "Messages from your Facebook page and Shopify store",
 		Icon:    appID,
-		Getenv:  e.Getenv,
+		Getenv:  getenv,
 	}, nil
 }
 
-// setAutostart turns starting at login on or off. The state lives in the
+// setAutostart turns starting at login on or off: `settings --autostart`
+// and the window's settings both call it. The state lives in the
 // operating system (a login item the desktop's own settings show), not in
 // the database.
-func (e *env) setAutostart(on bool) error {
-	l, err := e.launcher()
+func setAutostart(getenv func(string) string, on bool) error {
+	l, err := launcher(getenv)
 	if err != nil {
 		return err
 	}
@@ -44,16 +46,15 @@ func (e *env) setAutostart(on bool) error {
 	return nil
 }
 
-// autostartEnabled reports whether the app starts at login; false when
-// that cannot be told (the reason is logged).
-func (e *env) autostartEnabled() bool {
-	l, err := e.launcher()
-	if err == nil {
-		var on bool
-		if on, err = l.Enabled(); err == nil {
-			return on
-		}
+// autostartEnabled reports whether the app starts at login.
+func autostartEnabled(getenv func(string) string) (bool, error) {
+	l, err := launcher(getenv)
+	if err != nil {
+		return false, err
 	}
-	e.log.Warn("cannot tell whether the app starts at login", "err", err)
-	return false
+	on, err := l.Enabled()
+	if err != nil {
+		return false, fmt.Errorf("start at login: %w", err)
+	}
+	return on, nil
 }
