@@ -15,7 +15,7 @@ LISTEN  ?= 127.0.0.1:8765
 VERSION := $(shell sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' FyneApp.toml)
 LDFLAGS := -X github.com/merchant-inbox/merchant-inbox/app.version=$(VERSION)
 
-.PHONY: all build run test vet bench clean
+.PHONY: all build run test vet bench clean package package-test
 
 all: build
 
@@ -59,8 +59,13 @@ vet-cross:
 
 test: vet-cross
 
+# Building and installing the Linux package takes about half a minute from
+# a warm build cache, so every test run checks it end to end.
+test: package-test
+
 # Every test, with the race detector, against a real Secret Service
-# (gnome-keyring in a private D-Bus session).
+# (gnome-keyring in a private D-Bus session). The tests that need a tool
+# deps.sh installs (desktop-file-validate) fail without it rather than skip.
 #
 # vet runs without cgo: that leaves out only Fyne's OpenGL driver (and the
 # three lines that start it), whose C sources would otherwise be compiled a
@@ -68,7 +73,28 @@ test: vet-cross
 test:
 	bash scripts/deps.sh test ui
 	CGO_ENABLED=0 $(GO) vet ./...
-	bash scripts/with-keyring.sh $(GO) test -race -count=1 ./...
+	MERCHANT_INBOX_TEST_TOOLS=require bash scripts/with-keyring.sh $(GO) test -race -count=1 ./...
+
+# The Linux package (a tarball with the binary, the .desktop file, the icon
+# and a Makefile that installs them), made by Fyne's packaging tool, pinned
+# here and installed into bin/tools, never globally. The binary is built
+# stripped, with the version linked in as for `make build`.
+FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
+FYNE       := bin/tools/$(notdir $(FYNE_TOOLS))/fyne
+GOARCH     := $(shell $(GO) env GOARCH)
+PACKAGE    := bin/merchant-inbox-$(VERSION)-linux-$(GOARCH).tar.xz
+
+$(FYNE):
+	GOBIN=$(CURDIR)/$(dir $(FYNE)) $(GO) install $(FYNE_TOOLS)
+
+package: $(FYNE)
+	bash scripts/deps.sh ui package
+	$(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' -o bin/package/merchant-inbox .
+	bash scripts/package-linux.sh $(FYNE) bin/package/merchant-inbox $(PACKAGE)
+
+# Installs the package into a temporary home and prefix and checks it.
+package-test: package
+	bash scripts/package-test.sh $(PACKAGE)
 
 # Benchmarks; results and the machine they ran on go in docs/benchmarks.md.
 bench:

@@ -122,7 +122,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	// the keychain): a stopped engine waits for that or the end.
 	retry := make(chan struct{}, 1)
 	setup := &desktopSetup{eng: eng, st: eng.Store(), sec: e.cfg.secrets(), dataDir: e.cfg.dataDir,
-		checks: windowChecks(), restart: func() {
+		checks: windowChecks(), startAtLogin: loginItem{e.Getenv}, restart: func() {
 			if eng.State().Running {
 				eng.Reload()
 				return

@@ -10,13 +10,14 @@ import (
 	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 )
 
-const settingsUsage = `settings [--json] [--notifications on|off] [--poll-at HH:MM] [--listen ADDR] [--tunnel on|off] [--domain NAME|none] [--image-cache MB|default]
+const settingsUsage = `settings [--json] [--notifications on|off] [--poll-at HH:MM] [--listen ADDR] [--tunnel on|off] [--domain NAME|none] [--image-cache MB|default] [--autostart on|off]
 
 Shows the saved settings, or changes those named. The desktop app and serve
 start with them when no flag says otherwise; a running app or serve applies a
 change at once (its engine restarts, as after a connect). Notifications take
 effect with the next message, the image cache size with the next picture the
-window shows.`
+window shows. Start at login (--autostart) is kept by the system, as a login
+item its own settings list, not in the database.`
 
 // settingsView is what settings prints: the saved value or, when none is
 // saved, the default in force.
@@ -27,6 +28,7 @@ type settingsView struct {
 	Tunnel        bool   `json:"tunnel"`
 	Domain        string `json:"domain,omitempty"`
 	ImageCacheMB  int    `json:"image_cache_mb"`
+	Autostart     bool   `json:"autostart"`
 }
 
 // onOff is a flag that takes "on" or "off" and remembers whether it was
@@ -59,6 +61,7 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	var (
 		asJSON                 bool
 		notifications, tunnel  onOff
+		autostart              onOff
 		pollAt, listen, domain string
 		imageCache             string
 	)
@@ -69,6 +72,7 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&listen, "listen", "", "local `address` of the webhook endpoints (a loopback host:port)")
 	fs.Var(&tunnel, "tunnel", "open the ngrok tunnel when an authtoken is set: `on` or off")
 	fs.StringVar(&domain, "domain", "", "ngrok static `domain`, or none")
+	fs.Var(&autostart, "autostart", "start the app in the tray at login: `on` or off")
 	fs.StringVar(&imageCache, "image-cache", "", fmt.Sprintf("most disk the pictures in threads take, in `MB` (%d to %d), or default (%d MB)", validate.MinImageCacheMB, validate.MaxImageCacheMB, defaultImageCacheMB))
 	if err := parse(e, fs, args); err != nil {
 		return err
@@ -106,6 +110,12 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		}
 		imageCacheMB = mb
 	}
+	// The login item first: if the system refuses it, nothing was written.
+	if autostart.set {
+		if err := setAutostart(e.Getenv, autostart.on); err != nil {
+			return err
+		}
+	}
 	st, release, err := e.openStore()
 	if err != nil {
 		return err
@@ -142,6 +152,9 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	v := viewOf(changed)
+	if v.Autostart, err = autostartEnabled(e.Getenv); err != nil {
+		e.log.Warn("cannot tell whether the app starts at login; showing it off", "err", err)
+	}
 	if asJSON {
 		return writeJSON(e.Stdout, v)
 	}
@@ -153,6 +166,7 @@ func runSettings(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.Stdout, "Domain:        %s\n", v.Domain)
 	}
 	fmt.Fprintf(e.Stdout, "Image cache:   %d MB\n", v.ImageCacheMB)
+	fmt.Fprintf(e.Stdout, "Autostart:     %s\n", onOffWord(v.Autostart))
 	return nil
 }
 

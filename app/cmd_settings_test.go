@@ -10,6 +10,7 @@ import (
 
 func TestSettingsShowAndChange(t *testing.T) {
 	h := newHarness(t)
+	h.env["XDG_CONFIG_HOME"] = t.TempDir() // start at login: off, and readable
 	var v settingsView
 	h.jsonOf(&v, "settings", "--json")
 	if v != (settingsView{Notifications: true, PollAt: defaultPollAt, Listen: defaultListen, Tunnel: true, ImageCacheMB: 200}) {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -272,5 +274,50 @@ func TestKeychainWords(t *testing.T) {
 		if got := keychainWords(tt.err); got != tt.want {
 			t.Errorf("keychainWords(%v) = %q, want %q", tt.err, got, tt.want)
 		}
+	}
+}
+
+// Start at login from the window's settings writes and removes the same
+// autostart entry as `settings --autostart`, and stores nothing.
+func TestDesktopSetupStartAtLogin(t *testing.T) {
+	s := newSetupUnderTest(t, nil)
+	ctx := t.Context()
+	config := t.TempDir()
+	s.startAtLogin = loginItem{func(k string) string {
+		if k == "XDG_CONFIG_HOME" {
+			return config
+		}
+		return s.h.getenv(k)
+	}}
+	entry := filepath.Join(config, "autostart", "merchant-inbox.desktop")
+
+	st, err := s.SetupState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.CanStartAtLogin || st.Settings.StartAtLogin {
+		t.Fatalf("before: offered %v, on %v; want offered and off", st.CanStartAtLogin, st.Settings.StartAtLogin)
+	}
+	on := st.Settings
+	on.StartAtLogin = true
+	if err := s.SaveSettings(ctx, on); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(entry); err != nil {
+		t.Fatalf("after turning it on: %v", err)
+	}
+	if st, _ = s.SetupState(ctx); !st.Settings.StartAtLogin {
+		t.Error("the window does not show start at login as on")
+	}
+	if saved, _ := s.st.Settings(ctx); saved != (store.Settings{}) || s.reloaded() != 0 {
+		t.Errorf("start at login stored %+v and reloaded %d times; it lives in the system", saved, s.reloaded())
+	}
+	off := st.Settings
+	off.StartAtLogin = false
+	if err := s.SaveSettings(ctx, off); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(entry); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after turning it off the entry is still there: %v", err)
 	}
 }

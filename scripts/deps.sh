@@ -5,9 +5,12 @@
 #   test   packages for `make test`: a private D-Bus session bus and
 #          gnome-keyring, so the real-keyring tests in sync/secrets run
 #          against a real Secret Service (see scripts/with-keyring.sh),
-#          and Debian's chromium for the browser sign-in tests
+#          Debian's chromium for the browser sign-in tests, and
+#          desktop-file-validate for the desktop entries
 #   run    packages for `make run` (the keyring set)
 #   bench  packages for `make bench` (currently the same keyring set)
+#   package  what `make package` and its test need: xz for the tarball,
+#          make for its Makefile, desktop-file-validate
 #   ui     build packages for the Fyne UI (cgo + OpenGL/X11/Wayland) and
 #          Xvfb for a headless window in tests and screenshots
 #
@@ -30,13 +33,17 @@ keyring_pkgs=(dbus-daemon dbus-bin gnome-keyring)
 # x11-utils: xwininfo, with which the desktop test finds the real window on
 #           its Xvfb display.
 browser_pkgs=(chromium x11-utils)
+# desktop-file-utils: desktop-file-validate, which checks the autostart
+#           entry and the packaged .desktop file in the tests.
+tools_pkgs=(desktop-file-utils)
+package_pkgs=(xz-utils make desktop-file-utils)
 # ui: what Fyne's GLFW driver needs to build with cgo (gcc, libc6-dev, and
 # the GL, X11, Wayland and xkbcommon headers) plus xvfb for a headless window
 # in tests and screenshots.
 ui_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev libwayland-dev xvfb)
 
 usage() {
-	echo "usage: $0 {test|run|bench|ui}..." >&2
+	echo "usage: $0 {test|run|bench|ui|package}..." >&2
 	exit 2
 }
 
@@ -45,9 +52,10 @@ usage() {
 want=()
 for group in "$@"; do
 	case "$group" in
-	test) want+=("${keyring_pkgs[@]}" "${browser_pkgs[@]}") ;;
+	test) want+=("${keyring_pkgs[@]}" "${browser_pkgs[@]}" "${tools_pkgs[@]}") ;;
 	run | bench) want+=("${keyring_pkgs[@]}") ;;
 	ui) want+=("${ui_pkgs[@]}") ;;
+	package) want+=("${package_pkgs[@]}") ;;
 	-h | --help) usage ;;
 	*)
 		echo "$0: unknown group '$group'" >&2
