@@ -24,6 +24,15 @@ type Options struct {
 	// thread then shows as thumbnails; nil shows them as links only.
 	Images Images
 
+	// Replies, when set, lets the merchant answer: the reply box under
+	// the thread and the products panel beside it. Nil: the window only
+	// reads, and says so where the reply box would be.
+	Replies Replies
+	// OnConnectShop, when set, is the products panel's "Connect
+	// Shopify…" (called on the UI goroutine; it must not block). Nil: the
+	// panel gives the command that connects a shop instead.
+	OnConnectShop func()
+
 	// Icon is the window's and the tray's icon.
 	Icon fyne.Resource
 	// HasTray says that a tray host is present (on Linux, a
