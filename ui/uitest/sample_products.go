@@ -50,7 +50,9 @@ func SampleProducts(now time.Time) []store.Product {
 	return ps
 }
 
-func productImageURL(handle string) string { return "https://cdn.example.com/products/" + handle + ".jpg" }
+func productImageURL(handle string) string {
+	return "https://cdn.example.com/products/" + handle + ".jpg"
+}
 
 // SampleImages serves a picture for every sample product, and for the
 // sample's photo attachment, so that a look at the window shows them.
@@ -69,7 +71,7 @@ func (f *Fake) sampleReplies(now time.Time) {
 	ps := SampleProducts(now)
 	card := store.Message{ID: "m_ana_card", PageID: PageLila, PSID: "ana", Direction: store.Outgoing,
 		CreatedAt: now.Add(-25*time.Hour - 50*time.Minute),
-		Card: &store.Card{Title: ps[0].Title, Subtitle: "€89.00", ImageURL: ps[0].ImageURL, URL: ps[0].URL, Button: "View"}}
+		Card:      &store.Card{Title: ps[0].Title, Subtitle: "€89.00", ImageURL: ps[0].ImageURL, URL: ps[0].URL, Button: "View"}}
 	f.AddMessage("", card, false)
 
 	f.mu.Lock()
