@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 	"github.com/jonboulle/clockwork"
 )
 
@@ -79,6 +80,11 @@ type App struct {
 	notes  *notifier
 	images *imageLoader // nil without Options.Images
 
+	reply    *replyCtl      // nil without Options.Replies
+	products *productsPanel // nil without Options.Replies
+	// productsToggle shows and hides the products panel.
+	productsToggle *widget.Button
+
 	ctx        context.Context // ends when the app does (start sets it)
 	visible    atomic.Bool     // the window is shown
 	foreground atomic.Bool     // the app has the focus
@@ -110,6 +116,7 @@ func New(fa fyne.App, o Options) *App {
 		a.log = slog.Default()
 	}
 	a.view = newMainView(a.clock.Now, a.syncNow)
+	a.wireReplies(fa)
 	a.wire()
 
 	if o.Icon != nil {
@@ -143,8 +150,11 @@ func New(fa fyne.App, o Options) *App {
 	a.loop = newLoop(a)
 	if o.Images != nil {
 		a.images = newImageLoader(o.Images, func(f func()) { a.do(f) }, a.clock.Now, a.log)
-		a.images.ready = a.view.thread.pictureReady
+		a.images.ready = a.pictureReady
 		a.view.thread.images = a.images
+		if a.products != nil {
+			a.products.images = a.images
+		}
 	}
 	a.notes = newNotifier(o.Inbox, o.Actions, a.clock, func(n *fyne.Notification) { a.notify(n) }, a.active, a.log)
 
@@ -174,6 +184,9 @@ func (a *App) wire() {
 	}
 	v.list.onSelect = func(r rowModel) {
 		v.thread.open(r)
+		if a.reply != nil {
+			a.reply.open(r.ref)
+		}
 		a.want(func(w *wants) { w.selected = r.ref })
 	}
 	v.thread.wantOlder = func() {

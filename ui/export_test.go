@@ -64,6 +64,12 @@ type HarnessOptions struct {
 	OnQuit func()
 	// Images is the App's Images (nil: pictures show as links).
 	Images Images
+	// NoReplies leaves Options.Replies nil although the backend could
+	// reply; otherwise a backend that implements Replies is used, on the
+	// harness clock when it has SetClock.
+	NoReplies bool
+	// OnConnectShop is the App's OnConnectShop.
+	OnConnectShop func()
 }
 
 // trayApp gives the test app the desktop extension and records the menu.
@@ -92,6 +98,14 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 		StartHidden: ho.StartHidden,
 		OnQuit:      ho.OnQuit,
 		Images:      ho.Images,
+
+		OnConnectShop: ho.OnConnectShop,
+	}
+	if r, ok := b.(Replies); ok && !ho.NoReplies {
+		o.Replies = r
+		if c, ok := b.(interface{ SetClock(func() time.Time) }); ok {
+			c.SetClock(h.Clock.Now)
+		}
 	}
 	if ho.NoEvents {
 		o.Events = nil

@@ -39,6 +39,9 @@ type mainView struct {
 	hasList bool // the list model has arrived
 	now     func() time.Time
 	onSync  func()
+	// regate re-decides what the reply box allows (sign-in, the window's
+	// countdown); nil without replies.
+	regate func()
 }
 
 func newMainView(now func() time.Time, onSync func()) *mainView {
@@ -77,6 +80,9 @@ func (v *mainView) setPages(pages []store.Page) {
 	v.loaded = true
 	v.search.setPages(pages)
 	v.arrange()
+	if v.regate != nil {
+		v.regate()
+	}
 }
 
 // setStatus shows the status in the bar (the tray is the App's).
@@ -84,6 +90,9 @@ func (v *mainView) setStatus(s Status) {
 	v.status = s
 	v.bar.set(s, v.now())
 	v.arrange()
+	if v.regate != nil {
+		v.regate()
+	}
 }
 
 // setList shows a list model, and the note that explains an empty one.
@@ -150,4 +159,7 @@ func (v *mainView) tick() {
 	v.list.w.Refresh()
 	v.bar.set(v.status, v.now())
 	v.thread.retime()
+	if v.regate != nil {
+		v.regate()
+	}
 }
