@@ -9,15 +9,32 @@ import (
 
 // outViews implements outboxSource: ref's replies being sent, sent and
 // not yet read back, and failed, oldest first. A sent reply whose id the
-// store now holds is forgotten: the stored copy shows instead.
-func (c *replyCtl) outViews(ref ConversationRef, stored map[string]bool) []outView {
+// store now holds is forgotten: the stored copy shows instead. The store
+// may hold a reply before its send has returned (it is stored as soon as
+// Meta accepts it): a stored reply of the merchant's with the same words,
+// from the moment of the send on, is taken to be it, so that it never
+// shows twice.
+func (c *replyCtl) outViews(ref ConversationRef, stored []store.Message) []outView {
 	s := c.convs[ref]
 	if s == nil {
 		return nil
 	}
-	s.out = slices.DeleteFunc(s.out, func(it *outItem) bool { return it.msg != nil && stored[it.msg.ID] })
+	ids := make(map[string]bool, len(stored))
+	for _, m := range stored {
+		ids[m.ID] = true
+	}
+	s.out = slices.DeleteFunc(s.out, func(it *outItem) bool { return it.msg != nil && ids[it.msg.ID] })
+	claimed := map[string]bool{}
+	for _, it := range s.out {
+		if it.msg != nil {
+			claimed[it.msg.ID] = true
+		}
+	}
 	views := make([]outView, 0, len(s.out)+len(s.failed))
 	for _, it := range s.out {
+		if it.msg == nil && storedAlready(it, stored, claimed) {
+			continue
+		}
 		local := "local:" + it.id
 		if it.msg != nil {
 			views = append(views, outView{key: it.msg.ID, local: local, msg: *it.msg, state: sendStored})
@@ -32,6 +49,30 @@ func (c *replyCtl) outViews(ref ConversationRef, stored map[string]bool) []outVi
 	}
 	slices.SortStableFunc(views, func(a, b outView) int { return a.msg.CreatedAt.Compare(b.msg.CreatedAt) })
 	return views
+}
+
+// storedAlready finds a stored reply that it, still sending, must be, and
+// claims it.
+func storedAlready(it *outItem, stored []store.Message, claimed map[string]bool) bool {
+	since := it.at.Add(-2 * time.Second) // the store's clock may be a little behind
+	for i := len(stored) - 1; i >= 0; i-- {
+		m := stored[i]
+		if m.CreatedAt.Before(since) {
+			return false
+		}
+		if m.Direction != store.Outgoing || claimed[m.ID] {
+			continue
+		}
+		same := m.Text == it.req.Text
+		if p := it.req.Product; p != nil {
+			same = m.Card != nil && m.Card.Title == p.Title
+		}
+		if same {
+			claimed[m.ID] = true
+			return true
+		}
+	}
+	return false
 }
 
 // pendingMessage is how a reply not sent yet shows: as the message it

@@ -35,9 +35,9 @@ type outView struct {
 }
 
 // outboxSource gives the thread the replies of ref not among the stored
-// ids; it may forget those that are.
+// messages; it may forget those that are.
 type outboxSource interface {
-	outViews(ref ConversationRef, stored map[string]bool) []outView
+	outViews(ref ConversationRef, stored []store.Message) []outView
 	retry(id string)
 	remove(id string)
 }
@@ -49,12 +49,8 @@ func (t *threadView) outItems(objs []fyne.CanvasObject, keep map[string]*bubble,
 	if t.outbox == nil {
 		return objs
 	}
-	stored := make(map[string]bool, len(t.m.msgs))
-	for _, m := range t.m.msgs {
-		stored[m.ID] = true
-	}
 	loc := now.Location()
-	for _, v := range t.outbox.outViews(t.ref, stored) {
+	for _, v := range t.outbox.outViews(t.ref, t.m.msgs) {
 		if day := v.msg.CreatedAt.In(loc).Format(time.DateOnly); day != prevDay {
 			objs = append(objs, newCaptionLine(daySeparator(v.msg.CreatedAt, now), fyne.TextAlignCenter, true))
 			prevDay = day
