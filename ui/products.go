@@ -73,6 +73,7 @@ func newProductsPanel() *productsPanel {
 		})
 	p.list.HideSeparators = false
 	p.note.root.Hide()
+	p.note.width.width = productsWidth - 60
 
 	top := container.NewVBox(container.NewPadded(p.title), container.NewPadded(p.search))
 	body := container.NewBorder(top, p.foot, nil, nil, container.NewStack(p.list, p.note.root))

@@ -26,6 +26,7 @@ type productRow struct {
 	p     store.Product
 
 	frame  *canvas.Rectangle // behind the picture, and in its place until loaded
+	none   *widget.Icon      // on the frame while there is no picture
 	img    *canvas.Image
 	title  *widget.Label
 	badge  *badge
@@ -36,7 +37,8 @@ type productRow struct {
 
 func newProductRow(panel *productsPanel) *productRow {
 	r := &productRow{panel: panel, frame: canvas.NewRectangle(nil), img: canvas.NewImageFromImage(nil),
-		title: widget.NewLabel(""), badge: newBadge(), detail: widget.NewLabel("")}
+		title: widget.NewLabel(""), badge: newBadge(), detail: widget.NewLabel(""),
+		none: widget.NewIcon(theme.NewDisabledResource(theme.FileImageIcon()))}
 	r.img.Hide()
 	r.img.FillMode = canvas.ImageFillCover
 	r.img.ScaleMode = canvas.ImageScaleSmooth
@@ -84,6 +86,7 @@ func (r *productRow) set(p store.Product, currency string, g replyGate) {
 		}
 	}
 	r.img.Hidden = r.img.Image == nil // a painter cannot draw a nil picture
+	r.none.Hidden = !r.img.Hidden
 	r.img.Refresh()
 	setEnabled(r.insert, g.canType)
 	setEnabled(r.card, g.canSend && live && p.URL != "")
@@ -136,6 +139,8 @@ func (r *productRow) geometry(w float32, place bool) float32 {
 		o.Move(fyne.NewPos(x, y+pad))
 		o.Resize(fyne.NewSquareSize(productThumb))
 	}
+	r.none.Move(fyne.NewPos(x+productThumb/4, y+pad+productThumb/4))
+	r.none.Resize(fyne.NewSquareSize(productThumb / 2))
 	bw := r.badge.MinSize().Width
 	right := w - pad
 	if bw > 0 {
@@ -171,6 +176,6 @@ func (rr *productRowRenderer) Refresh() {
 }
 func (rr *productRowRenderer) Objects() []fyne.CanvasObject {
 	r := rr.r
-	return []fyne.CanvasObject{r.frame, r.img, r.title, r.badge, r.detail, r.insert, r.card}
+	return []fyne.CanvasObject{r.frame, r.none, r.img, r.title, r.badge, r.detail, r.insert, r.card}
 }
 func (rr *productRowRenderer) Destroy() {}
