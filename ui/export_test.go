@@ -49,6 +49,7 @@ type Harness struct {
 	notes sync.Mutex // guards noted
 	noted []*fyne.Notification
 	quits atomic.Int32
+	stop  func()
 }
 
 // HarnessOptions picks the App's options for a test.
@@ -133,12 +134,17 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 func (h *Harness) Start() *Harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h.App.start(ctx)
-	h.T.Cleanup(func() {
+	h.stop = sync.OnceFunc(func() {
 		cancel()
 		h.App.wg.Wait()
 	})
+	h.T.Cleanup(h.stop)
 	return h
 }
+
+// Stop ends the loop before the test does: Fyne measures text with
+// shared state, so two apps must not run at once (a restart).
+func (h *Harness) Stop() { h.stop() }
 
 // UI runs f as the UI goroutine would: alone with the widgets.
 func (h *Harness) UI(f func()) {

@@ -131,6 +131,7 @@ func TestProductsWithoutAShop(t *testing.T) {
 			}
 		})
 		h.Screenshot("products-noshop")
+		h.Stop()
 	}
 	if connects != 1 {
 		t.Errorf("Connect Shopify… called %d times", connects)
