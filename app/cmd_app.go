@@ -145,6 +145,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 		Logger:      e.log,
 		Images:      images,
 		Setup:       setup,
+		Replies:     br,
 		Version:     Version(),
 		Checks:      setup.checks,
 	})

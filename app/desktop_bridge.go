@@ -207,6 +207,8 @@ func (b *bridge) events(ctx context.Context, in <-chan engine.Event, out chan<- 
 				return
 			}
 			u = ui.Event{Kind: ui.StatusChanged}
+		case engine.CatalogueChanged:
+			u = ui.Event{Kind: ui.ProductsChanged}
 		case engine.PollStarted:
 			if last, err := b.st.LastFullPoll(ctx); err == nil {
 				since = last

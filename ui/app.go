@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 	"github.com/jonboulle/clockwork"
 )
 
@@ -32,6 +33,16 @@ type Options struct {
 	Checks Checks
 	// Version is the app's version, shown in About and the settings.
 	Version string
+
+	// Replies, when set, lets the merchant answer: the reply box under
+	// the thread and the products panel beside it. Nil: the window only
+	// reads, and says so where the reply box would be.
+	Replies Replies
+	// OnConnectShop, when set, is the products panel's "Connect
+	// Shopify…" (called on the UI goroutine; it must not block). Nil:
+	// with Setup, it opens the Connections screen, which asks for the
+	// shop's name; without, the panel gives the command instead.
+	OnConnectShop func()
 
 	// Icon is the window's and the tray's icon.
 	Icon fyne.Resource
@@ -81,6 +92,11 @@ type App struct {
 	images *imageLoader // nil without Options.Images
 	su     setupState   // the setup screens' state (setupwire.go)
 
+	reply    *replyCtl      // nil without Options.Replies
+	products *productsPanel // nil without Options.Replies
+	// productsToggle shows and hides the products panel.
+	productsToggle *widget.Button
+
 	ctx        context.Context // ends when the app does (start sets it)
 	visible    atomic.Bool     // the window is shown
 	foreground atomic.Bool     // the app has the focus
@@ -113,6 +129,7 @@ func New(fa fyne.App, o Options) *App {
 		a.log = slog.Default()
 	}
 	a.view = newMainView(a.clock.Now, a.syncNow)
+	a.wireReplies(fa)
 	a.wire()
 
 	if o.Icon != nil {
@@ -146,8 +163,11 @@ func New(fa fyne.App, o Options) *App {
 	a.loop = newLoop(a)
 	if o.Images != nil {
 		a.images = newImageLoader(o.Images, func(f func()) { a.do(f) }, a.clock.Now, a.log)
-		a.images.ready = a.view.thread.pictureReady
+		a.images.ready = a.pictureReady
 		a.view.thread.images = a.images
+		if a.products != nil {
+			a.products.images = a.images
+		}
 	}
 	a.notes = newNotifier(o.Inbox, o.Actions, a.clock, func(n *fyne.Notification) { a.notify(n) }, a.active, a.log)
 
@@ -177,6 +197,9 @@ func (a *App) wire() {
 	}
 	v.list.onSelect = func(r rowModel) {
 		v.thread.open(r)
+		if a.reply != nil {
+			a.reply.open(r.ref)
+		}
 		a.want(func(w *wants) { w.selected = r.ref })
 	}
 	v.thread.wantOlder = func() {

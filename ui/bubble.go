@@ -33,6 +33,8 @@ type bubble struct {
 	files    []attachmentLine
 	time     *canvas.Text
 	reaction *canvas.Text // under the bubble; nil when none
+	card     *cardPart    // a product card (bubble_card.go); nil when none
+	state    sendState    // a reply still sending or failed (thread_outbox.go)
 
 	cacheW, cacheH float32
 	natural        float32   // width the content wants on one line
@@ -71,7 +73,8 @@ func (b *bubble) setMessage(m store.Message) {
 
 func messagesEqual(a, b store.Message) bool {
 	if a.ID != b.ID || a.Text != b.Text || a.Postback != b.Postback || a.Reaction != b.Reaction ||
-		!a.CreatedAt.Equal(b.CreatedAt) || a.Direction != b.Direction || len(a.Attachments) != len(b.Attachments) {
+		!a.CreatedAt.Equal(b.CreatedAt) || a.Direction != b.Direction || len(a.Attachments) != len(b.Attachments) ||
+		(a.Card == nil) != (b.Card == nil) || (a.Card != nil && *a.Card != *b.Card) {
 		return false
 	}
 	for i := range a.Attachments {
@@ -86,7 +89,7 @@ func (b *bubble) build(m store.Message) {
 	b.msg = m
 	b.cacheW, b.natural = 0, 0
 	b.bg = canvas.NewRectangle(nil)
-	b.text, b.postback, b.files, b.reaction = nil, nil, nil, nil
+	b.text, b.postback, b.files, b.reaction, b.card = nil, nil, nil, nil, nil
 
 	switch {
 	case m.Postback != "":
@@ -101,11 +104,14 @@ func (b *bubble) build(m store.Message) {
 	for _, a := range m.Attachments {
 		b.files = append(b.files, newAttachmentLine(a))
 	}
-	if m.Text == "" && m.Postback == "" && len(m.Attachments) == 0 {
+	if m.Card != nil {
+		b.card = newCardPart(*m.Card)
+	}
+	if m.Text == "" && m.Postback == "" && len(m.Attachments) == 0 && m.Card == nil {
 		b.text = widget.NewLabel("(empty message)")
 		b.text.TextStyle.Italic = true
 	}
-	b.time = canvas.NewText(clock(m.CreatedAt.In(b.loc)), nil)
+	b.time = canvas.NewText(b.timeWords(), nil)
 	b.time.Alignment = fyne.TextAlignTrailing
 	if m.Reaction != "" {
 		b.reaction = canvas.NewText(reactionWords(m.Reaction), nil)
@@ -129,6 +135,7 @@ func (b *bubble) applyTheme() {
 		b.reaction.TextSize = caption
 		b.reaction.Color = th.Color(theme.ColorNamePlaceHolder, v)
 	}
+	b.applySendTheme(th, v)
 }
 
 func newAttachmentLine(a store.Attachment) attachmentLine {
@@ -156,6 +163,9 @@ func (b *bubble) pictures() []string {
 			urls = append(urls, f.picture)
 		}
 	}
+	if b.card != nil && b.card.picture != "" {
+		urls = append(urls, b.card.picture)
+	}
 	return urls
 }
 
@@ -172,6 +182,10 @@ func (b *bubble) setThumb(th *thumb) bool {
 			f.thumb = newThumbnail(th, f.url)
 			changed = true
 		}
+	}
+	if c := b.card; c != nil && c.picture == th.url && (c.thumb == nil || c.thumb.src != th) {
+		c.thumb = newThumbnail(th, c.link)
+		changed = true
 	}
 	if changed {
 		b.cacheW, b.natural = 0, 0

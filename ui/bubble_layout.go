@@ -30,6 +30,9 @@ func (b *bubble) geometry(w float32, place bool) float32 {
 	}
 
 	y := float32(0)
+	if b.card != nil {
+		y = b.card.place(x, bw, place, th)
+	}
 	labelAt := func(l *widget.Label) {
 		// A label measures its wrapping only once it has a renderer;
 		// MinSize makes one, so that Resize reflows the text.
@@ -140,6 +143,9 @@ func (b *bubble) naturalWidth(th fyne.Theme) float32 {
 			w = max(w, f.thumb.size.Width+2*inner)
 		}
 	}
+	if b.card != nil {
+		w = max(w, cardWidth)
+	}
 	w = max(w, b.time.MinSize().Width+2*inner, 4*inner)
 	if b.reaction != nil {
 		w = max(w, b.reaction.MinSize().Width+2*inner)
@@ -168,6 +174,9 @@ type bubbleRenderer struct{ b *bubble }
 func (r *bubbleRenderer) Objects() []fyne.CanvasObject {
 	b := r.b
 	objs := []fyne.CanvasObject{b.bg}
+	if b.card != nil {
+		objs = b.card.objects(objs)
+	}
 	if b.text != nil {
 		objs = append(objs, b.text)
 	}

@@ -112,12 +112,20 @@ func (k *listWidthKeeper) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 type stackedText struct{}
 
 func (stackedText) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	if !objects[1].Visible() {
+		return objects[0].MinSize()
+	}
 	a, b := objects[0].MinSize(), objects[1].MinSize()
 	inner := theme.InnerPadding()
 	return fyne.NewSize(max(a.Width, b.Width), a.Height+b.Height-inner*1.5)
 }
 
 func (stackedText) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	if !objects[1].Visible() {
+		objects[0].Move(fyne.NewPos(0, 0))
+		objects[0].Resize(size)
+		return
+	}
 	a, b := objects[0].MinSize(), objects[1].MinSize()
 	inner := theme.InnerPadding()
 	top := (size.Height - (a.Height + b.Height - inner*1.5)) / 2

@@ -19,6 +19,7 @@ type emptyState struct {
 	copy    *widget.Button
 	codeBox *fyne.Container
 	action  *widget.Button
+	width   *maxWidth // the reading width
 }
 
 func newEmptyState() *emptyState {
@@ -49,7 +50,8 @@ func newEmptyState() *emptyState {
 	column := container.NewVBox(iconBox, e.title, e.body, e.codeBox, container.NewCenter(e.action))
 	// A fixed reading width keeps the sentences in a block instead of one
 	// line across a wide pane.
-	e.root = container.NewCenter(container.New(&maxWidth{width: 380}, column))
+	e.width = &maxWidth{width: 380}
+	e.root = container.NewCenter(container.New(e.width, column))
 	return e
 }
 

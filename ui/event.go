@@ -16,6 +16,8 @@ const (
 	// StatusChanged: something Status reports changed (sync progress,
 	// tunnel, sign-in needed, connections).
 	StatusChanged
+	// ProductsChanged: the shop's catalogue or the shop itself changed.
+	ProductsChanged
 )
 
 // Event tells the UI that something it shows may be out of date. Like the

@@ -50,6 +50,7 @@ type Harness struct {
 	noted []*fyne.Notification
 	quits atomic.Int32
 	urls  []string // opened with openURL, guarded by notes
+	stop  func()
 }
 
 // HarnessOptions picks the App's options for a test.
@@ -69,6 +70,12 @@ type HarnessOptions struct {
 	Setup   Setup
 	Checks  Checks
 	Version string
+	// NoReplies leaves Options.Replies nil although the backend could
+	// reply; otherwise a backend that implements Replies is used, on the
+	// harness clock when it has SetClock.
+	NoReplies bool
+	// OnConnectShop is the App's OnConnectShop.
+	OnConnectShop func()
 }
 
 // trayApp gives the test app the desktop extension and records the menu.
@@ -100,6 +107,14 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 		Setup:       ho.Setup,
 		Checks:      ho.Checks,
 		Version:     ho.Version,
+
+		OnConnectShop: ho.OnConnectShop,
+	}
+	if r, ok := b.(Replies); ok && !ho.NoReplies {
+		o.Replies = r
+		if c, ok := b.(interface{ SetClock(func() time.Time) }); ok {
+			c.SetClock(h.Clock.Now)
+		}
 	}
 	if ho.NoEvents {
 		o.Events = nil
@@ -128,12 +143,17 @@ func NewHarness(t *testing.T, b Backend, ho HarnessOptions) *Harness {
 func (h *Harness) Start() *Harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h.App.start(ctx)
-	h.T.Cleanup(func() {
+	h.stop = sync.OnceFunc(func() {
 		cancel()
 		h.App.wg.Wait()
 	})
+	h.T.Cleanup(h.stop)
 	return h
 }
+
+// Stop ends the loop before the test does: Fyne measures text with
+// shared state, so two apps must not run at once (a restart).
+func (h *Harness) Stop() { h.stop() }
 
 // UI runs f as the UI goroutine would: alone with the widgets.
 func (h *Harness) UI(f func()) {

@@ -42,6 +42,9 @@ func (h *Harness) ThreadText() string {
 				side = "> "
 			}
 			var parts []string
+			if o.card != nil {
+				parts = append(parts, cardText(o.card))
+			}
 			if o.text != nil {
 				parts = append(parts, o.text.Text)
 			}
@@ -59,6 +62,8 @@ func (h *Harness) ThreadText() string {
 				parts = append(parts, o.reaction.Text)
 			}
 			b.WriteString(side + strings.Join(parts, " | ") + "\n")
+		case *failNote:
+			b.WriteString("!! " + o.reason.Text + " [" + o.retry.Text + "] [" + o.remove.Text + "]\n")
 		}
 	}
 	return b.String()

@@ -27,10 +27,10 @@ const (
 
 // stale is what events have made out of date.
 type stale struct {
-	pages, status, list, thread bool
+	pages, status, list, thread, products bool
 }
 
-func (s stale) any() bool { return s.pages || s.status || s.list || s.thread }
+func (s stale) any() bool { return s.pages || s.status || s.list || s.thread || s.products }
 
 type loop struct {
 	a        *App
@@ -50,6 +50,7 @@ type loop struct {
 	pageName map[string]string
 	list     loopList
 	thread   loopThread
+	shop     loopShop
 
 	batch []func() // UI updates of the current step, applied together
 }
@@ -75,7 +76,7 @@ func newLoop(a *App) *loop {
 		events:   a.o.Events,
 		throttle: refreshThrottle,
 		debounce: searchDebounce,
-		stale:    stale{pages: true, status: true, list: true},
+		stale:    stale{pages: true, status: true, list: true, products: true},
 		pageName: map[string]string{},
 	}
 }
@@ -87,6 +88,7 @@ func (l *loop) run(ctx context.Context) {
 	for {
 		next := l.step(ctx)
 		if ctx.Err() != nil {
+			l.saveDraftsAtExit()
 			return
 		}
 		var due <-chan time.Time
@@ -100,6 +102,7 @@ func (l *loop) run(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
+			l.saveDraftsAtExit()
 			return
 		case ev, ok := <-l.events:
 			if !ok {
@@ -140,7 +143,7 @@ func (l *loop) drain() {
 func (l *loop) note(ev Event) {
 	switch ev.Kind {
 	case Resync:
-		l.stale = stale{pages: true, status: true, list: true, thread: true}
+		l.stale = stale{pages: true, status: true, list: true, thread: true, products: true}
 	case MessageArrived:
 		l.stale.list = true
 		if ev.Ref == l.thread.ref {
@@ -158,6 +161,8 @@ func (l *loop) note(ev Event) {
 		l.stale.pages, l.stale.list, l.stale.status = true, true, true
 	case StatusChanged:
 		l.stale.status = true
+	case ProductsChanged:
+		l.stale.products = true
 	}
 }
 
@@ -216,6 +221,10 @@ func (l *loop) step(ctx context.Context) time.Time {
 		l.readList(ctx, strings.TrimSpace(l.list.query), l.list.query, l.list.pageID, n)
 	case w.rows > len(l.list.rows) && l.list.next != "":
 		l.readMore(ctx)
+	}
+
+	if due := l.stepReplies(ctx, w, s, now); !due.IsZero() && (next.IsZero() || due.Before(next)) {
+		next = due
 	}
 
 	l.flush(ctx)

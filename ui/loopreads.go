@@ -108,6 +108,7 @@ func (l *loop) openThread(ctx context.Context, ref ConversationRef) {
 		return
 	}
 	l.readThread(ctx, threadOpened)
+	l.readDraft(ctx, ref)
 	if l.thread.conv.UnreadCount > 0 {
 		l.markRead(ctx)
 	}
@@ -179,7 +180,12 @@ func (l *loop) queueThread(change threadChange) {
 		ref: t.ref, conv: t.conv, page: l.pageName[t.ref.PageID],
 		msgs: t.msgs, older: t.older != "", change: change,
 	}
-	l.queue(func() { l.a.view.thread.set(m) })
+	l.queue(func() {
+		if l.a.reply != nil { // first: the reply box's height is then known
+			l.a.reply.setConv(m.ref, m.conv.Conversation)
+		}
+		l.a.view.thread.set(m)
+	})
 }
 
 func (l *loop) threadError(ref ConversationRef, err error) {

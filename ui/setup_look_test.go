@@ -82,7 +82,7 @@ func TestSetupLook(t *testing.T) {
 	f.PutSecret(ui.ShopifyClientID, "abc")
 	f.PutSecret(ui.ShopifyClientSecret, "def")
 	f.PutSecret(ui.NgrokAuthtoken, "tok")
-	f.SetShop("lila-shop.myshopify.com", "")
+	f.SetShopConnection("lila-shop.myshopify.com", "")
 	h.UI(func() { h.ShowScreen("setup") })
 	h.Eventually("every step done", func() bool { return strings.Join(h.StepStates(), ",") == "Done,Done,Done,Done,Done" })
 	h.Screenshot("setup-done")

@@ -48,6 +48,9 @@ type threadView struct {
 	avatar *avatar
 	name   *widget.Label
 	sub    *widget.Label
+	// Slots the reply work fills: buttons at the header's end, the reply
+	// box under the messages, the products panel beside them.
+	tools, bottom, side *fyne.Container
 
 	col     *fyne.Container
 	colLay  *columnLayout
@@ -57,6 +60,8 @@ type threadView struct {
 
 	bubbles map[string]*bubble
 	days    map[string]*captionLine
+	notes   map[string]*failNote // under failed replies, by bubble key
+	outbox  outboxSource         // replies not stored yet; nil: none
 	m       threadModel
 	ref     ConversationRef // the conversation shown, or being opened
 
@@ -89,11 +94,14 @@ func newThreadView(now func() time.Time) *threadView {
 	t.scroll.OnScrolled = t.scrolled
 
 	names := container.New(&stackedText{}, t.name, t.sub)
-	header := container.NewBorder(nil, nil, container.NewCenter(t.avatar), nil, names)
+	t.tools = container.NewHBox()
+	t.bottom = container.NewStack()
+	t.side = container.NewStack()
+	header := container.NewBorder(nil, nil, container.NewCenter(t.avatar), container.NewCenter(t.tools), names)
 	body := container.New(&widthTracker{col: t.colLay}, t.scroll)
-	t.content = container.NewBorder(
+	t.content = container.NewBorder(nil, nil, nil, t.side, container.NewBorder(
 		container.NewVBox(container.NewPadded(header), widget.NewSeparator()),
-		nil, nil, nil, body)
+		t.bottom, nil, nil, body))
 	t.empty.show(theme.MailComposeIcon(), "No conversation selected",
 		"Pick a conversation on the left to read it here.", "", "", nil)
 	t.root = container.NewStack(t.empty.root, t.content)
@@ -261,6 +269,7 @@ func (t *threadView) items(m threadModel) []fyne.CanvasObject {
 			objs = append(objs, t.receipt)
 		}
 	}
+	objs = t.outItems(objs, keep, prevDay, now)
 	t.bubbles, t.days = keep, days
 	return objs
 }

@@ -16,6 +16,15 @@ type wants struct {
 	rows     int       // how many list rows are wanted (grows on scrolling)
 	selected ConversationRef
 	older    int // requests for older messages, counted
+
+	// The products panel: shown or not, and its search.
+	productsOpen   bool
+	productQuery   string
+	productQueryAt time.Time
+	// Drafts to keep, by conversation, and when they are due (typing
+	// pauses first); see loop_reply.go.
+	drafts    map[ConversationRef]Draft
+	draftsDue time.Time
 }
 
 // wantsNow is a copy of wants taken by the loop.
@@ -25,6 +34,10 @@ type wantsNow struct {
 	rows          int
 	selected      ConversationRef
 	older         int
+
+	productsOpen   bool
+	productQuery   string
+	productQueryAt time.Time
 }
 
 // want changes what is wanted and wakes the loop. It never blocks.
@@ -47,5 +60,6 @@ func (a *App) wanted() wantsNow {
 	a.wants.mu.Lock()
 	defer a.wants.mu.Unlock()
 	w := &a.wants
-	return wantsNow{pageID: w.pageID, query: w.query, queryAt: w.queryAt, rows: w.rows, selected: w.selected, older: w.older}
+	return wantsNow{pageID: w.pageID, query: w.query, queryAt: w.queryAt, rows: w.rows, selected: w.selected, older: w.older,
+		productsOpen: w.productsOpen, productQuery: w.productQuery, productQueryAt: w.productQueryAt}
 }

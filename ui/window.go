@@ -51,6 +51,9 @@ type mainView struct {
 	hasList bool // the list model has arrived
 	now     func() time.Time
 	onSync  func()
+	// regate re-decides what the reply box allows (sign-in, the window's
+	// countdown); nil without replies.
+	regate func()
 }
 
 func newMainView(now func() time.Time, onSync func()) *mainView {
@@ -97,6 +100,9 @@ func (v *mainView) setPages(pages []store.Page) {
 	v.loaded = true
 	v.search.setPages(pages)
 	v.arrange()
+	if v.regate != nil {
+		v.regate()
+	}
 }
 
 // setStatus shows the status in the bar (the tray is the App's).
@@ -107,6 +113,9 @@ func (v *mainView) setStatus(s Status) {
 		v.inbox.Refresh()
 	}
 	v.arrange()
+	if v.regate != nil {
+		v.regate()
+	}
 }
 
 // setList shows a list model, and the note that explains an empty one.
@@ -176,4 +185,7 @@ func (v *mainView) tick() {
 	v.list.w.Refresh()
 	v.bar.set(v.status, v.now())
 	v.thread.retime()
+	if v.regate != nil {
+		v.regate()
+	}
 }

@@ -70,7 +70,7 @@ func (f *Fake) ConnectShopify(ctx context.Context, shop string, p ui.Prompter) e
 	if err := f.consent(ctx, ShopifyRedirect, s, p); err != nil {
 		return err
 	}
-	f.SetShop(shop, "")
+	f.SetShopConnection(shop, "")
 	for _, n := range s.Notices {
 		p.Notice(n)
 	}

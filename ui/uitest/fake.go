@@ -36,6 +36,7 @@ type Fake struct {
 	syncs    int
 	onSync   func()
 	failWith error
+	reply    replyState // drafts, products, sends: reply.go
 
 	events chan ui.Event
 	behind bool // events were dropped; a Resync is queued
@@ -52,6 +53,7 @@ func New(buffer int) *Fake {
 		msgs:     map[ui.ConversationRef][]store.Message{},
 		reads:    map[string]int{},
 		settings: ui.Settings{Notifications: true},
+		reply:    newReplyState(),
 		events:   make(chan ui.Event, max(buffer, 1)+1),
 	}
 }
@@ -123,12 +125,24 @@ func (f *Fake) PutConversation(c ui.Conversation) {
 
 // AddMessage stores a message the way the store does: it creates the
 // conversation if needed (named name), moves it to the top, sets its
-// snippet and counts an incoming message as unread. It announces
-// MessageArrived with live as given.
+// snippet, keeps the customer's last message time (the messaging
+// window) and counts an incoming message as unread. It announces
+// MessageArrived with live as given. A message whose id is stored
+// already (an echo of a sent reply, a poll's copy) replaces it and is
+// announced as a change, as the store dedupes by id.
 func (f *Fake) AddMessage(name string, m store.Message, live bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.addMessageLocked(name, m, live)
+}
+
+func (f *Fake) addMessageLocked(name string, m store.Message, live bool) {
 	ref := ui.ConversationRef{PageID: m.PageID, PSID: m.PSID}
+	if i := slices.IndexFunc(f.msgs[ref], func(s store.Message) bool { return s.ID == m.ID }); i >= 0 {
+		f.msgs[ref][i] = m
+		f.emitLocked(ui.Event{Kind: ui.ConversationChanged, Ref: ref})
+		return
+	}
 	c := f.convs[ref]
 	if c == nil {
 		c = &ui.Conversation{Conversation: store.Conversation{PageID: m.PageID, PSID: m.PSID, ID: "t_" + m.PSID}}
@@ -154,6 +168,9 @@ func (f *Fake) AddMessage(name string, m store.Message, live bool) {
 	}
 	if m.Direction == store.Incoming {
 		c.UnreadCount++
+		if m.CreatedAt.After(c.LastIncomingAt) {
+			c.LastIncomingAt = m.CreatedAt
+		}
 	}
 	f.emitLocked(ui.Event{Kind: ui.MessageArrived, Ref: ref, MessageID: m.ID,
 		Incoming: m.Direction == store.Incoming, Live: live})
@@ -248,4 +265,5 @@ func (f *Fake) Settings(ctx context.Context) (ui.Settings, error) {
 var (
 	_ ui.Inbox   = (*Fake)(nil)
 	_ ui.Actions = (*Fake)(nil)
+	_ ui.Replies = (*Fake)(nil)
 )

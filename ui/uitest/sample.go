@@ -18,7 +18,10 @@ const (
 // customers writing in several scripts and languages, emoji, long names
 // and long words, attachments, a postback, a reaction, read receipts,
 // unread conversations, one thread long enough to page, and enough
-// conversations that the list pages too. It is what the widget tests and
+// conversations that the list pages too. Its customers last wrote minutes,
+// hours, days and weeks ago, so every state of the messaging window
+// shows; it has a shop with a catalogue, a product card, a draft and a
+// failed send (sample_products.go). It is what the widget tests and
 // a quick look at the window use. Its events are drained: the window
 // reads the data as it starts.
 func Sample(now time.Time) *Fake {
@@ -108,6 +111,7 @@ func Sample(now time.Time) *Fake {
 		Tunnel: ui.Tunnel{State: ui.TunnelUp, URL: "https://lila.ngrok.app"},
 		Sync:   ui.SyncStatus{Last: at(48 * time.Minute), Next: time.Date(now.Year(), now.Month(), now.Day()+1, 3, 0, 0, 0, now.Location())},
 	}
+	f.sampleReplies(now)
 	f.DrainEvents()
 	return f
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
 	"github.com/merchant-inbox/merchant-inbox/ui"
 )
 
@@ -133,14 +134,22 @@ func (f *Fake) SecretValue(s ui.Secret) (string, bool) {
 	return v, ok
 }
 
-// SetShop records a connected shop; note, when not empty, says why it is
-// disconnected (uninstalled from Shopify).
-func (f *Fake) SetShop(shop, note string) {
+// SetShopConnection records the shop's connection as the setup screen
+// shows it; note, when not empty, says why it is disconnected (uninstalled
+// from Shopify). The products panel follows: a disconnected shop is none.
+func (f *Fake) SetShopConnection(shop, note string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.status.Shop = shop
 	f.setup.shopNote = note
+	switch {
+	case note != "" || shop == "":
+		f.reply.shop = store.Shop{}
+	case f.reply.shop.Domain != shop:
+		f.reply.shop = store.Shop{Domain: shop}
+	}
 	f.emitLocked(ui.Event{Kind: ui.StatusChanged})
+	f.emitLocked(ui.Event{Kind: ui.ProductsChanged})
 }
 
 // SetupState implements ui.Setup.
