@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -129,6 +130,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 		OnQuit:      quit,
 		Logger:      e.log,
 		Images:      images,
+		TitleSuffix: titleSuffix(e.Getenv(EnvLabel)),
 	})
 	stopHost := e.hostEngine(engCtx, eng, win.ShowWindow)
 	done := make(chan error, 1)
@@ -171,6 +173,15 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	close(uiDone)
 	quit() // should Fyne have stopped by itself
 	return resultOf(<-stopped)
+}
+
+// titleSuffix is what the window title carries after the app's name for
+// label (EnvLabel).
+func titleSuffix(label string) string {
+	if label = strings.TrimSpace(label); label == "" {
+		return ""
+	}
+	return " — " + label
 }
 
 // fyneExitGrace is how long Fyne may take to return once the engine has
