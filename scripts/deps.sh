@@ -10,6 +10,11 @@
 #   bench  packages for `make bench` (currently the same keyring set)
 #   ui     build packages for the Fyne UI (cgo + OpenGL/X11/Wayland) and
 #          Xvfb for a headless window in tests and screenshots
+#   demo   a Japanese font: the demo's customers write in Japanese too, and
+#          a bare machine has no font with those glyphs
+#   shots  for `make screenshots`: xdotool (clicks a conversation open),
+#          ImageMagick's import (takes the picture), xwininfo (finds the
+#          window), plus the demo's font
 #
 # When every package is already installed this only asks dpkg and returns
 # at once: no apt call, no network. Otherwise it runs `apt-get update` once
@@ -34,9 +39,11 @@ browser_pkgs=(chromium x11-utils)
 # the GL, X11, Wayland and xkbcommon headers) plus xvfb for a headless window
 # in tests and screenshots.
 ui_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev libwayland-dev xvfb)
+demo_pkgs=(fonts-ipafont-gothic)
+shots_pkgs=(xvfb xdotool imagemagick x11-utils "${demo_pkgs[@]}")
 
 usage() {
-	echo "usage: $0 {test|run|bench|ui}..." >&2
+	echo "usage: $0 {test|run|bench|ui|demo|shots}..." >&2
 	exit 2
 }
 
@@ -48,6 +55,8 @@ for group in "$@"; do
 	test) want+=("${keyring_pkgs[@]}" "${browser_pkgs[@]}") ;;
 	run | bench) want+=("${keyring_pkgs[@]}") ;;
 	ui) want+=("${ui_pkgs[@]}") ;;
+	demo) want+=("${demo_pkgs[@]}") ;;
+	shots) want+=("${shots_pkgs[@]}") ;;
 	-h | --help) usage ;;
 	*)
 		echo "$0: unknown group '$group'" >&2

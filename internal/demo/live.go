@@ -48,20 +48,22 @@ func (s *Sandbox) PostMessage(ctx context.Context, webhookURL string) (Posted, e
 	return p, nil
 }
 
-// nextLive picks who writes next and what: half the time a customer of a
-// recent thread, otherwise one of liveCustomers. n counts the messages.
+// nextLive picks who writes next and what: half the time a customer of
+// one of the eight most recent threads, otherwise one of liveCustomers.
+// n counts the messages.
 func (s *Sandbox) nextLive() (p Posted, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sent++
-	p = Posted{Text: liveTexts[s.live.IntN(len(liveTexts))], At: s.now().Truncate(time.Millisecond)}
+	p.At = s.now().Truncate(time.Millisecond)
 	if s.live.IntN(2) == 0 {
-		t := threads[s.live.IntN(8)] // the most recent ones
-		p.PageID, p.PSID, p.Name = pages[t.page].id, t.psid, t.name
+		t := threads[s.live.IntN(8)]
+		texts := followUps[t.psid]
+		p.PageID, p.PSID, p.Name, p.Text = pages[t.page].id, t.psid, t.name, texts[s.live.IntN(len(texts))]
 	} else {
 		i := s.live.IntN(len(liveCustomers))
 		c := liveCustomers[i]
-		p.PageID, p.PSID, p.Name = pages[i%len(pages)].id, c.psid, c.name
+		p.PageID, p.PSID, p.Name, p.Text = pages[i%len(pages)].id, c.psid, c.name, c.texts[s.live.IntN(len(c.texts))]
 	}
 	return p, s.sent
 }

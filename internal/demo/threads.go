@@ -174,30 +174,28 @@ var threads = []thread{
 }
 
 // liveCustomers write the messages the sandbox delivers by webhook while
-// the app runs, besides the customers of threads.
-var liveCustomers = []struct{ psid, name string }{
-	{"7310000000000101", "Isabelle Moreau"},
-	{"7310000000000102", "Felix Hoffmann"},
-	{"7310000000000103", "Valentina Rossi"},
-	{"7310000000000104", "山本 翔"},
-	{"7310000000000105", "Grace Lee"},
-	{"7310000000000106", "يوسف العلي"},
+// the app runs, besides the customers of recent threads (followUps).
+var liveCustomers = []struct {
+	psid, name string
+	texts      []string
+}{
+	{"7310000000000101", "Isabelle Moreau", []string{"Bonjour, vous livrez en Belgique ?", "Est-ce que je peux changer la couleur de ma commande ?"}},
+	{"7310000000000102", "Felix Hoffmann", []string{"Hallo! Kann ich heute bestellen und am Freitag bekommen?", "Gibt es die Schalen auch im Viererset?"}},
+	{"7310000000000103", "Valentina Rossi", []string{"Ciao! Avete ancora il vaso verde? 🌿", "Grazie mille!"}},
+	{"7310000000000104", "山本 翔", []string{"このマグカップは電子レンジで使えますか？", "ありがとうございます！"}},
+	{"7310000000000105", "Grace Lee", []string{"Hi! Is the Moon mug back in stock? 🌙", "Do you do gift wrapping? 🎁", "Just received my bowls, they're gorgeous 😍"}},
+	{"7310000000000106", "يوسف العلي", []string{"هل لديكم خصم على الطلبات الكبيرة؟", "شكراً على الرد السريع"}},
 }
 
-// liveTexts are what those webhook messages say.
-var liveTexts = []string{
-	"Hi! Is the Moon mug back in stock? 🌙",
-	"Bonjour, vous livrez en Belgique ?",
-	"Hallo! Kann ich noch heute bestellen und am Freitag bekommen?",
-	"¿Cuánto cuesta el envío a Barcelona?",
-	"このマグカップは電子レンジで使えますか？",
-	"هل لديكم خصم على الطلبات الكبيرة؟",
-	"Do you do gift wrapping? 🎁",
-	"Ciao! Avete ancora il vaso verde?",
-	"Just received my bowls, they're gorgeous 😍",
-	"Est-ce que je peux changer la couleur de ma commande ?",
-	"Gibt es die Schalen auch im Viererset?",
-	"Thanks for the quick reply!",
-	"Is the outlet open this Saturday?",
-	"¡Me encanta la taza! ¿Hay platos a juego?",
+// followUps are what the customers of the most recent threads write next,
+// in their own language.
+var followUps = map[string][]string{
+	"7310000000000001": {"Et pour la livraison express ?", "Merci, je commande ce soir 🙂"},
+	"7310000000000002": {"Soll ich ein Foto vom Karton schicken?", "Vielen Dank für die schnelle Hilfe!"},
+	"7310000000000003": {"メッセージカードも付けられますか？", "よろしくお願いします 🙏"},
+	"7310000000000004": {"¿Me avisáis cuando salga el pedido?", "¡Gracias! 😊"},
+	"7310000000000005": {"هل يمكن الدفع عند الاستلام؟", "ممتاز، شكراً"},
+	"7310000000000006": {"Is the outlet open this Saturday?", "Great, I'll take two!"},
+	"7310000000000007": {"Quanto costa la spedizione?", "Perfetto, grazie!"},
+	"7310000000000008": {"Petite question : vous faites des paquets cadeaux ?", "Merci encore !"},
 }
