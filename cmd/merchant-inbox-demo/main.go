@@ -6,7 +6,11 @@
 // write every 5 to 20 seconds. When the app quits, the sandbox stops and
 // its data and keychain entries are removed; Ctrl-C or SIGTERM stops both.
 //
-// Usage: merchant-inbox-demo [-app PATH] [-data DIR] [-live=false] [-seed N]
+// Usage: merchant-inbox-demo [-app PATH] [-data DIR] [-live=false] [-seed N] [-no-app]
+//
+// With -no-app it sets the sandbox up, prints the environment that points
+// the app at it (export lines for a shell), and waits for a signal: for
+// scripts/bench-desktop.sh, which starts the app itself.
 package main
 
 import (
@@ -39,6 +43,7 @@ func run() int {
 	dataDir := fs.String("data", "", "keep the demo's database in `DIR` (default: a temporary directory, removed at the end)")
 	live := fs.Bool("live", true, "have a customer write every 5 to 20 seconds")
 	seed := fs.Uint64("seed", 1, "the sample data's seed")
+	noApp := fs.Bool("no-app", false, "set the sandbox up, print the app's environment for it, and wait for a signal")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return 2
 	}
@@ -46,7 +51,7 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
-	if err := demoRun(ctx, log, options{app: *appPath, dataDir: *dataDir, live: *live, seed: *seed}); err != nil {
+	if err := demoRun(ctx, log, options{app: *appPath, dataDir: *dataDir, live: *live, seed: *seed, noApp: *noApp}); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && exit.ExitCode() > 0 {
 			return exit.ExitCode() // the app said why
@@ -59,7 +64,7 @@ func run() int {
 
 type options struct {
 	app, dataDir string
-	live         bool
+	live, noApp  bool
 	seed         uint64
 }
 
@@ -91,6 +96,15 @@ func demoRun(ctx context.Context, log *slog.Logger, o options) (err error) {
 		sb.Graph.URL, sb.Shop.URL, demo.KeyringService, o.dataDir)
 	if err := sb.Setup(ctx, commandRunner(o.app, env)); err != nil {
 		return err
+	}
+	if o.noApp {
+		for _, kv := range sb.Env(o.dataDir, demo.KeyringService) {
+			k, v, _ := strings.Cut(kv, "=")
+			fmt.Printf("export %s='%s'\n", k, strings.ReplaceAll(v, "'", `'\''`))
+		}
+		fmt.Println("# the sandbox is ready; it runs until this program gets a signal")
+		<-ctx.Done()
+		return nil
 	}
 	return runApp(ctx, log, sb, o, env)
 }
