@@ -10,7 +10,7 @@ GO      ?= go
 BIN     := bin/merchant-inbox
 LISTEN  ?= 127.0.0.1:8765
 
-.PHONY: all build run demo screenshots test vet bench clean
+.PHONY: all build run demo demo-display screenshots test vet bench clean
 
 all: build
 
@@ -41,21 +41,24 @@ run: build
 # API and a fake Shopify playing a small shop, and a customer who writes
 # every 5 to 20 seconds. No accounts needed. Its data is a temporary
 # directory and its keychain service "merchant-inbox-demo", both removed when
-# the app quits (or on Ctrl-C); without a desktop D-Bus session the keychain
+# the app quits (or on Ctrl-C); without a running Secret Service the keychain
 # is a throw-away gnome-keyring.
 DEMO_BIN := bin/merchant-inbox-demo
 
-demo: build
+demo: demo-display build
 	bash scripts/deps.sh run demo
 	$(GO) build -trimpath -o $(DEMO_BIN) ./cmd/merchant-inbox-demo
-	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
-		echo "make demo: no display (DISPLAY or WAYLAND_DISPLAY is unset): the demo is a window; 'make screenshots' shows it without one" >&2; exit 1; \
-	fi
-	@if [ -n "$$DBUS_SESSION_BUS_ADDRESS" ]; then \
+	@if bash scripts/has-secret-service.sh; then \
 		./$(DEMO_BIN); \
 	else \
-		echo "make demo: no D-Bus session; using a temporary keychain that is discarded on exit" >&2; \
+		echo "make demo: no Secret Service on a D-Bus session; using a temporary keychain that is discarded on exit" >&2; \
 		bash scripts/with-keyring.sh ./$(DEMO_BIN); \
+	fi
+
+# Said before anything is built.
+demo-display:
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "make demo: no display (DISPLAY or WAYLAND_DISPLAY is unset): the demo is a window; 'make screenshots' shows it without one" >&2; exit 1; \
 	fi
 
 # The README's pictures: the demo on a private Xvfb display, always with a

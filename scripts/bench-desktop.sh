@@ -84,6 +84,15 @@ die() {
 
 app_pid=
 watch_pids=()
+demo_pid=
+# stop_demo stops the demo's sandbox (DEMO=1) at the end.
+stop_demo() {
+	stop_all
+	if [ -n "$demo_pid" ]; then
+		kill -TERM "$demo_pid" 2>/dev/null || true
+		wait "$demo_pid" 2>/dev/null || true
+	fi
+}
 stop_all() {
 	if [ -n "$app_pid" ]; then
 		kill -TERM "$app_pid" 2>/dev/null || true
@@ -97,7 +106,7 @@ stop_all() {
 	done
 	watch_pids=()
 }
-trap stop_all EXIT
+trap stop_demo EXIT
 
 # start_demo DATA_DIR sets the demo's sandbox up on DATA_DIR and exports
 # the environment that points the app at it.
@@ -106,10 +115,10 @@ start_demo() {
 	[ -x "$root/bin/merchant-inbox-demo" ] || die "bin/merchant-inbox-demo not built (make demo builds it)"
 	mkdir -p "$data"
 	"$root/bin/merchant-inbox-demo" -app "$bin" -no-app -live=false -data "$data" >"$env" 2>"$out/demo.log" &
-	watch_pids+=($!)
+	demo_pid=$!
 	for ((i = 0; i < wait_limit * 10; i++)); do
 		grep -q '^# the sandbox is ready' "$env" && break
-		kill -0 "${watch_pids[-1]}" 2>/dev/null || die "the demo's sandbox exited: $(cat "$out/demo.log")"
+		kill -0 "$demo_pid" 2>/dev/null || die "the demo's sandbox exited: $(cat "$out/demo.log")"
 		sleep 0.1
 	done
 	# shellcheck disable=SC1090 # written just above by the demo
