@@ -70,6 +70,10 @@ readonly root
 readonly bin=${BIN:-$root/bin/merchant-inbox}
 readonly settle=${SETTLE:-10}
 readonly wait_limit=120 # seconds to wait for any one condition
+# The window's title: the demo's says so.
+title="Merchant Inbox"
+[ "${DEMO:-}" = 1 ] && title="Merchant Inbox — Demo"
+readonly title
 out=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/bench-desktop.XXXXXXXX")}
 mkdir -p "$out"
 
@@ -117,7 +121,7 @@ start_demo() {
 	"$root/bin/merchant-inbox-demo" -app "$bin" -no-app -live=false -data "$data" >"$env" 2>"$out/demo.log" &
 	demo_pid=$!
 	for ((i = 0; i < wait_limit * 10; i++)); do
-		grep -q '^# the sandbox is ready' "$env" && break
+		grep -qs '^# the sandbox is ready' "$env" && break
 		kill -0 "$demo_pid" 2>/dev/null || die "the demo's sandbox exited: $(cat "$out/demo.log")"
 		sleep 0.1
 	done
@@ -280,7 +284,7 @@ cmd_idle() {
 		printf "CPU over %d s: %.2f s = %.3f %% of one core; %.0f context switches/s\n",
 			s, t / hz, 100 * t / hz / s, cs / s }'
 	local win
-	if win=$(xwininfo -name 'Merchant Inbox' 2>/dev/null); then
+	if win=$(xwininfo -name "$title" 2>/dev/null); then
 		echo "window: $(grep -o 'Map State: .*' <<<"$win")"
 	else
 		echo "window: none on the display"
