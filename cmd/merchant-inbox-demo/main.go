@@ -6,7 +6,11 @@
 // write every 5 to 20 seconds. When the app quits, the sandbox stops and
 // its data and keychain entries are removed; Ctrl-C or SIGTERM stops both.
 //
-// Usage: merchant-inbox-demo [-app PATH] [-data DIR] [-live=false] [-seed N] [-no-app]
+// Usage: merchant-inbox-demo [-app PATH] [-data DIR] [-live=false] [-seed N] [-connect=false] [-no-app]
+//
+// With -connect=false nothing is stored: the app starts as on a new
+// machine, for its first-run screens; the sandbox still plays Meta's and
+// Shopify's sign-in pages (app id and secret as in internal/demo).
 //
 // With -no-app it sets the sandbox up, prints the environment that points
 // the app at it (export lines for a shell), and waits for a signal: for
@@ -43,6 +47,7 @@ func run() int {
 	dataDir := fs.String("data", "", "keep the demo's database in `DIR` (default: a temporary directory, removed at the end)")
 	live := fs.Bool("live", true, "have a customer write every 5 to 20 seconds")
 	seed := fs.Uint64("seed", 1, "the sample data's seed")
+	connect := fs.Bool("connect", true, "store the sandbox's credentials and connect its Pages and shop before the app starts")
 	noApp := fs.Bool("no-app", false, "set the sandbox up, print the app's environment for it, and wait for a signal")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return 2
@@ -51,7 +56,7 @@ func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 
-	if err := demoRun(ctx, log, options{app: *appPath, dataDir: *dataDir, live: *live, seed: *seed, noApp: *noApp}); err != nil {
+	if err := demoRun(ctx, log, options{app: *appPath, dataDir: *dataDir, live: *live, seed: *seed, connect: *connect, noApp: *noApp}); err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && exit.ExitCode() > 0 {
 			return exit.ExitCode() // the app said why
@@ -63,9 +68,9 @@ func run() int {
 }
 
 type options struct {
-	app, dataDir string
-	live, noApp  bool
-	seed         uint64
+	app, dataDir         string
+	live, connect, noApp bool
+	seed                 uint64
 }
 
 func demoRun(ctx context.Context, log *slog.Logger, o options) (err error) {
@@ -92,10 +97,12 @@ func demoRun(ctx context.Context, log *slog.Logger, o options) (err error) {
 	env := append(os.Environ(), sb.Env(o.dataDir, demo.KeyringService)...)
 
 	defer removeSecrets(log)
-	fmt.Fprintf(os.Stderr, "demo: a fake Graph API on %s, a fake Shopify on %s; connecting them (keychain service %q, data in %s)\n",
+	fmt.Fprintf(os.Stderr, "demo: a fake Graph API on %s, a fake Shopify on %s (keychain service %q, data in %s)\n",
 		sb.Graph.URL, sb.Shop.URL, demo.KeyringService, o.dataDir)
-	if err := sb.Setup(ctx, commandRunner(o.app, env)); err != nil {
-		return err
+	if o.connect {
+		if err := sb.Setup(ctx, commandRunner(o.app, env)); err != nil {
+			return err
+		}
 	}
 	if o.noApp {
 		for _, kv := range sb.Env(o.dataDir, demo.KeyringService) {

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/connect"
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
 	"github.com/merchant-inbox/merchant-inbox/sync/shopify/shopifytest"
 )
@@ -32,6 +33,10 @@ const (
 	shopifyClientID     = "demo-shopify-client-id"
 	shopifyClientSecret = "demo-shopify-client-secret"
 )
+
+// merchantName is who signs in on the fake's login dialog and manages the
+// Pages.
+const merchantName = "Camille Roux"
 
 func pageToken(pageID string) string { return "demo-page-token-" + pageID }
 
@@ -110,11 +115,19 @@ func (s *Sandbox) Close() {
 // fillGraph adds the Pages and the sample threads, with a few minutes of
 // jitter between their messages.
 func (s *Sandbox) fillGraph(rng *rand.Rand, now time.Time) {
-	s.Graph.SetApp(appID, appSecret)
+	// The redirect URIs are the app's default sign-in callback, so that
+	// connecting from the app (merchant-inbox-demo -connect=false) works
+	// against the fake's login dialog as against Meta's.
+	s.Graph.SetApp(appID, appSecret,
+		fmt.Sprintf("http://localhost:%d/callback/facebook", connect.DefaultCallbackPort),
+		fmt.Sprintf("http://127.0.0.1:%d/callback/facebook", connect.DefaultCallbackPort))
 	s.Graph.RequireAppSecretProof(appSecret)
-	for _, p := range pages {
+	ids := make([]string, len(pages))
+	for i, p := range pages {
 		s.Graph.AddPage(p.id, p.name, p.category, pageToken(p.id))
+		ids[i] = p.id
 	}
+	s.Graph.AddUser(merchantName, ids...)
 	for ti, t := range threads {
 		at := now.Add(-t.ago).Truncate(time.Second)
 		times := make([]time.Time, len(t.lines))
