@@ -69,8 +69,21 @@ done
 [ -s "$work/display" ] || die "Xvfb did not start"
 export DISPLAY=:$(cat "$work/display")
 
-MERCHANT_INBOX_LOG=debug "$root/bin/merchant-inbox-demo" -live=false >"$work/demo.out" 2>"$log" &
-demo_pid=$!
+# start_demo [FLAG...] starts the demo with its live customer off and waits
+# for its window; stop_demo ends it.
+start_demo() {
+	: >"$log"
+	MERCHANT_INBOX_LOG=debug "$root/bin/merchant-inbox-demo" -live=false "$@" >"$work/demo.out" 2>"$log" &
+	demo_pid=$!
+	wait_for "window" window
+	wid=$(xwininfo -name "$title" | awk '/Window id:/ {print $4}')
+}
+
+stop_demo() {
+	kill -TERM "$demo_pid" 2>/dev/null || true
+	wait "$demo_pid" 2>/dev/null || true
+	demo_pid=
+}
 
 # wait_for DESCRIPTION COMMAND... retries COMMAND until it succeeds.
 wait_for() {
@@ -88,11 +101,6 @@ newest_on_top() { grep -q 'conversation list shown.*top_psid=7310000000000001' "
 catalogue() { grep -q 'polled catalogue' "$log"; }
 window() { xwininfo -name "$title" >/dev/null 2>&1; }
 list_read_since() { (($(lists_shown) > $1)); }
-
-wait_for "window" window
-wait_for "the sample conversations in the list" newest_on_top
-wait_for "catalogue" catalogue
-wid=$(xwininfo -name "$title" | awk '/Window id:/ {print $4}')
 
 # shot NAME takes the window, once the frames after the last change are
 # painted (Fyne repaints on its next tick; pictures arrive off the UI
@@ -113,7 +121,17 @@ open_row() {
 	wait_for "list read again after opening row $1" list_read_since "$n"
 }
 
+# Connected: the sample shop.
+start_demo
+wait_for "the sample conversations in the list" newest_on_top
+wait_for "catalogue" catalogue
 # The second row: a customer's photo of a chipped mug, in German, inside
 # the 24-hour window.
 open_row 2
 shot main-window
+stop_demo
+
+# Nothing connected: what a merchant sees on the first start.
+start_demo -connect=false
+shot first-run
+stop_demo
