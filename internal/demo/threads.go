@@ -20,7 +20,7 @@ var pages = []page{
 }
 
 // line is one message of a sample thread: from the customer unless
-// fromShop; photo names a picture of photos.go sent with it.
+// fromShop; photo names a picture of photos (pictures.go) sent with it.
 type line struct {
 	fromShop bool
 	text     string
@@ -38,7 +38,9 @@ type thread struct {
 	lines []line
 }
 
-func c(text string) line               { return line{text: text} }
+// The lines of a thread: the customer says, the shop answers, the customer
+// sends a photo with a caption.
+func says(text string) line            { return line{text: text} }
 func shop(text string) line            { return line{fromShop: true, text: text} }
 func withPhoto(text, name string) line { return line{text: text, photo: name} }
 func hours(h float64) time.Duration    { return time.Duration(h * float64(time.Hour)) }
@@ -51,124 +53,124 @@ func minutes(m int) time.Duration      { return time.Duration(m) * time.Minute }
 var threads = []thread{
 	// Inside the 24-hour window.
 	{0, "7310000000000001", "Émilie Laurent", minutes(4), []line{
-		c("Bonjour ! Est-ce que le bol à ramen existe aussi en bleu nuit ?"),
+		says("Bonjour ! Est-ce que le bol à ramen existe aussi en bleu nuit ?"),
 		shop("Bonjour Émilie ! Oui, en émail Midnight, il en reste 6 🙂"),
-		c("Parfait, et vous livrez à Lyon en combien de temps ?"),
+		says("Parfait, et vous livrez à Lyon en combien de temps ?"),
 	}},
 	{0, "7310000000000002", "Jonas Becker", minutes(38), []line{
 		withPhoto("Hallo, meine Tasse kam leider mit einem Sprung an 😕", "chipped-mug"),
 		shop("Oh nein, das tut uns leid! Wir schicken sofort Ersatz."),
-		c("Danke! Muss ich die alte zurückschicken?"),
+		says("Danke! Muss ich die alte zurückschicken?"),
 	}},
 	{1, "7310000000000003", "佐藤 花子", hours(2.5), []line{
-		c("こんにちは！抹茶碗はギフト包装できますか？"),
+		says("こんにちは！抹茶碗はギフト包装できますか？"),
 		shop("こんにちは！はい、無料でギフト包装いたします 🎁"),
-		c("ありがとうございます。では2つお願いします。"),
+		says("ありがとうございます。では2つお願いします。"),
 	}},
 	{0, "7310000000000004", "Lucía Fernández", hours(5), []line{
-		c("¡Hola! ¿El jarrón ánfora cabe en una repisa de 25 cm?"),
+		says("¡Hola! ¿El jarrón ánfora cabe en una repisa de 25 cm?"),
 		shop("¡Hola Lucía! Mide 22 cm de alto, así que sí cabe."),
-		c("Genial, lo pido hoy mismo 😍"),
+		says("Genial, lo pido hoy mismo 😍"),
 	}},
 	{0, "7310000000000005", "ليلى حداد", hours(9), []line{
-		c("مرحبا، هل يمكن الشحن إلى دبي؟"),
+		says("مرحبا، هل يمكن الشحن إلى دبي؟"),
 		shop("مرحبا ليلى! نعم، الشحن إلى الإمارات خلال ٥ أيام عمل."),
-		c("رائع، شكراً جزيلاً 🌸"),
+		says("رائع، شكراً جزيلاً 🌸"),
 	}},
 	{1, "7310000000000006", "Tom Walker", hours(14), []line{
-		c("Hi! Is the outlet speckled mug a second or just last season?"),
+		says("Hi! Is the outlet speckled mug a second or just last season?"),
 		shop("Hi Tom, a second: a small glaze dot on the base, otherwise perfect."),
 		withPhoto("Like this one? Got it from a friend", "speckled-mug"),
 	}},
 	{0, "7310000000000007", "Giulia Romano", hours(21), []line{
-		c("Ciao! Do you speak Italian? Vorrei un set di 4 piatti piani"),
+		says("Ciao! Do you speak Italian? Vorrei un set di 4 piatti piani"),
 		shop("Ciao Giulia! A little 🙂 The dinner plates come in Sea Salt and Sage."),
-		c("Sea Salt, per favore. Spedite in Italia?"),
+		says("Sea Salt, per favore. Spedite in Italia?"),
 	}},
 	// Inside the 7-day human-agent window.
 	{0, "7310000000000008", "Sophie Martin", days(1.4), []line{
-		c("Bonsoir, ma commande #1042 n'est toujours pas arrivée…"),
+		says("Bonsoir, ma commande #1042 n'est toujours pas arrivée…"),
 		shop("Bonsoir Sophie, je regarde tout de suite."),
 		shop("Le colis est au point relais depuis ce matin 📦"),
-		c("Ah super, merci beaucoup !"),
+		says("Ah super, merci beaucoup !"),
 	}},
 	{1, "7310000000000009", "Mehmet Yılmaz", days(2), []line{
-		c("Hello, do you have the teapot in stock again?"),
+		says("Hello, do you have the teapot in stock again?"),
 		shop("Hi Mehmet, next batch comes out of the kiln on Friday!"),
 	}},
 	{0, "7310000000000010", "Anna Schmidt", days(2.6), []line{
-		c("Guten Tag! Sind die Becher spülmaschinenfest?"),
+		says("Guten Tag! Sind die Becher spülmaschinenfest?"),
 		shop("Guten Tag Anna, ja – spülmaschinen- und mikrowellengeeignet."),
-		c("Super, dann nehme ich zwei Latte-Becher ☕☕"),
+		says("Super, dann nehme ich zwei Latte-Becher ☕☕"),
 	}},
 	{0, "7310000000000011", "Olivia Brown", days(3.5), []line{
 		withPhoto("Can you make this in green? 💚", "bud-vase"),
 		shop("We can! Sage glaze, about 3 weeks. Shall I reserve one?"),
-		c("Yes please!"),
+		says("Yes please!"),
 	}},
 	{1, "7310000000000012", "Carlos Ruiz", days(4.2), []line{
-		c("Buenas, ¿hacéis descuento por 10 tazas para un restaurante?"),
+		says("Buenas, ¿hacéis descuento por 10 tazas para un restaurante?"),
 		shop("¡Hola Carlos! Sí, 15 % a partir de 10 unidades."),
 	}},
 	{0, "7310000000000013", "田中 健", days(5), []line{
-		c("注文した花瓶が届きました。とても綺麗です！"),
+		says("注文した花瓶が届きました。とても綺麗です！"),
 		shop("ありがとうございます！お気に入りいただけて嬉しいです 😊"),
 	}},
 	{0, "7310000000000014", "Chloé Dubois", days(6.3), []line{
-		c("Vous faites des ateliers de poterie le week-end ?"),
+		says("Vous faites des ateliers de poterie le week-end ?"),
 		shop("Oui ! Un samedi sur deux, 4 places. Le prochain est le 14."),
-		c("Je m'inscris avec ma sœur 🙌"),
+		says("Je m'inscris avec ma sœur 🙌"),
 	}},
 	// Closed: older than seven days.
 	{0, "7310000000000015", "James O'Connor", days(8), []line{
-		c("Do you ship to Ireland after Brexit without customs fees?"),
+		says("Do you ship to Ireland after Brexit without customs fees?"),
 		shop("Hi James, yes: we ship from the EU, so no customs for Ireland."),
 	}},
 	{1, "7310000000000016", "Fatima Zahra", days(9.5), []line{
-		c("Bonjour, le bol de service est-il assez grand pour une salade pour 6 ?"),
+		says("Bonjour, le bol de service est-il assez grand pour une salade pour 6 ?"),
 		shop("Bonjour Fatima, oui : 28 cm de diamètre."),
-		c("Merci 🙏"),
+		says("Merci 🙏"),
 	}},
 	{0, "7310000000000017", "Lukas Weber", days(11), []line{
-		c("Gibt es Gutscheine? Ich suche ein Geschenk für meine Mutter."),
+		says("Gibt es Gutscheine? Ich suche ein Geschenk für meine Mutter."),
 		shop("Ja! Geschenkkarten ab 25 €, per E-Mail oder gedruckt."),
 	}},
 	{0, "7310000000000018", "María José Pérez", days(12.5), []line{
 		withPhoto("Mirad qué bonita queda en mi cocina 🥰", "kitchen"),
 		shop("¡Qué maravilla! ¿Nos dejas compartirla?"),
-		c("¡Claro que sí!"),
+		says("¡Claro que sí!"),
 	}},
 	{1, "7310000000000019", "Noah Johnson", days(14), []line{
-		c("Any chance of a restock on the black espresso cups?"),
+		says("Any chance of a restock on the black espresso cups?"),
 		shop("Yes, in about two weeks. I'll message you when they're in."),
 	}},
 	{0, "7310000000000020", "鈴木 美咲", days(16), []line{
-		c("お皿のサイズを教えてください。"),
+		says("お皿のサイズを教えてください。"),
 		shop("ディナープレートは直径27cm、サイドプレートは20cmです。"),
 	}},
 	{0, "7310000000000021", "Yusuf Demir", days(18), []line{
-		c("Hi, can I pick up my order at the studio?"),
+		says("Hi, can I pick up my order at the studio?"),
 		shop("Of course! Tuesday to Saturday, 10–18h."),
-		c("See you Thursday 👋"),
+		says("See you Thursday 👋"),
 	}},
 	{1, "7310000000000022", "Camille Bernard", days(20), []line{
-		c("Le vase amphore est-il étanche ? C'est pour des fleurs fraîches."),
+		says("Le vase amphore est-il étanche ? C'est pour des fleurs fraîches."),
 		shop("Oui, émaillé à l'intérieur, totalement étanche 💐"),
 	}},
 	{0, "7310000000000023", "Hannah Fischer", days(22), []line{
-		c("Ist die Teekanne auch für Herdplatten geeignet?"),
+		says("Ist die Teekanne auch für Herdplatten geeignet?"),
 		shop("Leider nein, bitte nur mit heißem Wasser befüllen."),
 	}},
 	{0, "7310000000000024", "Omar Khalil", days(24), []line{
-		c("السلام عليكم، هل عندكم أطباق بلون أخضر؟"),
+		says("السلام عليكم، هل عندكم أطباق بلون أخضر؟"),
 		shop("وعليكم السلام! نعم، لون Sage متوفر."),
 	}},
 	{1, "7310000000000025", "Emma Wilson", days(26), []line{
-		c("Loved my order, thank you! ⭐⭐⭐⭐⭐"),
+		says("Loved my order, thank you! ⭐⭐⭐⭐⭐"),
 		shop("Thank you Emma, that made our day!"),
 	}},
 	{0, "7310000000000026", "Pablo García", days(29), []line{
-		c("Hola, ¿tenéis tienda física en Madrid?"),
+		says("Hola, ¿tenéis tienda física en Madrid?"),
 		shop("Hola Pablo, de momento solo online y nuestro taller en Lyon."),
 	}},
 }
