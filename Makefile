@@ -15,7 +15,7 @@ LISTEN  ?= 127.0.0.1:8765
 VERSION := $(shell sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' FyneApp.toml)
 LDFLAGS := -X github.com/merchant-inbox/merchant-inbox/app.version=$(VERSION)
 
-.PHONY: all build run test vet bench clean package package-test
+.PHONY: all build run demo demo-display screenshots test vet bench clean package package-test
 
 all: build
 
@@ -41,6 +41,37 @@ run: build
 		echo "make run: no D-Bus session; using a temporary keychain that is discarded on exit" >&2; \
 		bash scripts/with-keyring.sh ./$(BIN) $$cmd; \
 	fi
+
+# The real app against a sandbox on 127.0.0.1 (internal/demo): a fake Graph
+# API and a fake Shopify playing a small shop, and a customer who writes
+# every 5 to 20 seconds. No accounts needed. Its data is a temporary
+# directory and its keychain service "merchant-inbox-demo", both removed when
+# the app quits (or on Ctrl-C); without a running Secret Service the keychain
+# is a throw-away gnome-keyring.
+DEMO_BIN := bin/merchant-inbox-demo
+
+demo: demo-display build
+	bash scripts/deps.sh run demo
+	$(GO) build -trimpath -o $(DEMO_BIN) ./cmd/merchant-inbox-demo
+	@if bash scripts/has-secret-service.sh; then \
+		./$(DEMO_BIN); \
+	else \
+		echo "make demo: no Secret Service on a D-Bus session; using a temporary keychain that is discarded on exit" >&2; \
+		bash scripts/with-keyring.sh ./$(DEMO_BIN); \
+	fi
+
+# Said before anything is built.
+demo-display:
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "make demo: no display (DISPLAY or WAYLAND_DISPLAY is unset): the demo is a window; 'make screenshots' shows it without one" >&2; exit 1; \
+	fi
+
+# The README's pictures: the demo on a private Xvfb display, always with a
+# private keychain. Regenerated, never edited by hand.
+screenshots: build
+	bash scripts/deps.sh run shots
+	$(GO) build -trimpath -o $(DEMO_BIN) ./cmd/merchant-inbox-demo
+	bash scripts/with-keyring.sh bash scripts/screenshots.sh
 
 vet:
 	bash scripts/deps.sh ui

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -148,6 +149,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 		Replies:     br,
 		Version:     Version(),
 		Checks:      setup.checks,
+		TitleSuffix: titleSuffix(e.Getenv(EnvLabel)),
 	})
 	stopHost := e.hostEngine(engCtx, eng, win.ShowWindow)
 	done := make(chan error, 1)
@@ -204,6 +206,15 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	close(uiDone)
 	quit() // should Fyne have stopped by itself
 	return resultOf(<-stopped)
+}
+
+// titleSuffix is what the window title carries after the app's name for
+// label (EnvLabel).
+func titleSuffix(label string) string {
+	if label = strings.TrimSpace(label); label == "" {
+		return ""
+	}
+	return " — " + label
 }
 
 // fyneExitGrace is how long Fyne may take to return once the engine has

@@ -29,6 +29,10 @@ const (
 	graphClientTimeout = 60 * time.Second
 )
 
+// EnvLabel names a sandboxed instance in its window title ("Demo" gives
+// "Merchant Inbox — Demo"), so that it is never taken for the real one.
+const EnvLabel = "MERCHANT_INBOX_LABEL"
+
 // Invocation is everything a command reads from the outside world, so
 // tests run commands in-process with their own input, output and
 // environment.

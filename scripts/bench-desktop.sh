@@ -6,6 +6,13 @@
 #   DISPLAY=:N scripts/with-keyring.sh scripts/bench-desktop.sh start DATA_DIR [RUNS]
 #   DISPLAY=:N scripts/with-keyring.sh scripts/bench-desktop.sh idle DATA_DIR [SECONDS] [APP_FLAG...]
 #   DISPLAY=:N scripts/with-keyring.sh scripts/bench-desktop.sh thread DATA_DIR [ROUNDS]
+#   DISPLAY=:N scripts/with-keyring.sh scripts/bench-desktop.sh latency DATA_DIR [SAMPLES]
+#
+# With DEMO=1, each measurement runs on the demo instead: the sandbox of
+# `make demo` (bin/merchant-inbox-demo -no-app, without its live customer)
+# is set up on DATA_DIR and stays up while the app is measured against it,
+# its Pages and shop connected. The first start of a new DATA_DIR then polls
+# the sandbox (26 conversations, 40 products) before the list shows.
 #
 # start  starts the app RUNS times (default 7) on DATA_DIR and prints, per
 #        run, the milliseconds from just before exec to
@@ -37,11 +44,25 @@
 #        screenshot at the end. The window must be 1100x720 at the top left
 #        (no window manager, as under Xvfb).
 #
+# latency starts the app once, waits until its first list is shown and
+#        SETTLE seconds more, then SAMPLES times (default 30), a second
+#        apart: posts a signed webhook with a new message in an existing
+#        conversation (in turn five of them, far down the list), and times
+#        from just before the POST to the first "conversation list shown"
+#        line logged after it with that conversation on top: the row moved
+#        to the top of the window, the frame that paints it following
+#        within one 16 ms tick. The signature is computed before the clock
+#        starts. Prints each sample, then the median and range. On the big
+#        store it stores a throw-away app secret and verify token as thread
+#        does (so only under with-keyring.sh); with DEMO=1 it signs with the
+#        demo's (fake) app secret.
+#
 # The app runs as `bin/merchant-inbox app --no-tunnel --listen 127.0.0.1:0` (or $BIN)
 # with MERCHANT_INBOX_LOG=debug; its log is kept in $OUT (default a
 # temporary directory). Needs: xev, xwininfo, GNU date and dd, fincore
 # (COLD=1), bash 5 (EPOCHREALTIME); for thread also xdotool, curl, openssl
-# and ImageMagick's import (SHOT).
+# and ImageMagick's import (SHOT); for latency curl and openssl; for DEMO=1
+# bin/merchant-inbox-demo (make demo builds it).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -49,6 +70,10 @@ readonly root
 readonly bin=${BIN:-$root/bin/merchant-inbox}
 readonly settle=${SETTLE:-10}
 readonly wait_limit=120 # seconds to wait for any one condition
+# The window's title: the demo's says so.
+title="Merchant Inbox"
+[ "${DEMO:-}" = 1 ] && title="Merchant Inbox — Demo"
+readonly title
 out=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/bench-desktop.XXXXXXXX")}
 mkdir -p "$out"
 
@@ -63,6 +88,15 @@ die() {
 
 app_pid=
 watch_pids=()
+demo_pid=
+# stop_demo stops the demo's sandbox (DEMO=1) at the end.
+stop_demo() {
+	stop_all
+	if [ -n "$demo_pid" ]; then
+		kill -TERM "$demo_pid" 2>/dev/null || true
+		wait "$demo_pid" 2>/dev/null || true
+	fi
+}
 stop_all() {
 	if [ -n "$app_pid" ]; then
 		kill -TERM "$app_pid" 2>/dev/null || true
@@ -76,7 +110,25 @@ stop_all() {
 	done
 	watch_pids=()
 }
-trap stop_all EXIT
+trap stop_demo EXIT
+
+# start_demo DATA_DIR sets the demo's sandbox up on DATA_DIR and exports
+# the environment that points the app at it.
+start_demo() {
+	local data=$1 env=$out/demo.env i
+	[ -x "$root/bin/merchant-inbox-demo" ] || die "bin/merchant-inbox-demo not built (make demo builds it)"
+	mkdir -p "$data"
+	"$root/bin/merchant-inbox-demo" -app "$bin" -no-app -live=false -data "$data" >"$env" 2>"$out/demo.log" &
+	demo_pid=$!
+	for ((i = 0; i < wait_limit * 10; i++)); do
+		grep -qs '^# the sandbox is ready' "$env" && break
+		kill -0 "$demo_pid" 2>/dev/null || die "the demo's sandbox exited: $(cat "$out/demo.log")"
+		sleep 0.1
+	done
+	# shellcheck disable=SC1090 # written just above by the demo
+	source "$env"
+	echo "demo sandbox: $MERCHANT_INBOX_GRAPH_URL (Graph), $MERCHANT_INBOX_SHOPIFY_URL (Shopify)"
+}
 
 # mem LABEL prints the app's resident memory: VmRSS, its peak VmHWM, the
 # anonymous (heap, stacks) and file-backed (libraries, the database's
@@ -232,7 +284,7 @@ cmd_idle() {
 		printf "CPU over %d s: %.2f s = %.3f %% of one core; %.0f context switches/s\n",
 			s, t / hz, 100 * t / hz / s, cs / s }'
 	local win
-	if win=$(xwininfo -name 'Merchant Inbox' 2>/dev/null); then
+	if win=$(xwininfo -name "$title" 2>/dev/null); then
 		echo "window: $(grep -o 'Map State: .*' <<<"$win")"
 	else
 		echo "window: none on the display"
@@ -247,26 +299,104 @@ cmd_idle() {
 readonly bench_app_secret=bench-app-secret-not-real
 readonly bench_verify_token=bench-verify-token-not-real
 
-# post_message URL PAGE PSID posts a signed webhook carrying one incoming
-# message, as Meta delivers it.
-post_message() {
-	local url=$1 page=$2 psid=$3 t body sig code
+# demo_app_secret is internal/demo's fake app secret, known to its fakes.
+readonly demo_app_secret=demo-app-secret-not-a-real-one
+
+# sign_message PAGE PSID sets body and sig: a webhook carrying one incoming
+# message, as Meta delivers it, and its signature.
+sign_message() {
+	local page=$1 psid=$2 t secret=$bench_app_secret
+	[ "${DEMO:-}" = 1 ] && secret=$demo_app_secret
 	t=$(now_ms)
-	body=$(printf '{"object":"page","entry":[{"id":"%s","time":%d,"messaging":[{"sender":{"id":"%s"},"recipient":{"id":"%s"},"timestamp":%d,"message":{"mid":"m_bench_%d","text":"is my order on its way?"}}]}]}' \
-		"$page" "$t" "$psid" "$page" "$t" "$t")
-	sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$bench_app_secret" | awk '{print $NF}')
+	body=$(printf '{"object":"page","entry":[{"id":"%s","time":%d,"messaging":[{"sender":{"id":"%s"},"recipient":{"id":"%s"},"timestamp":%d,"message":{"mid":"m_bench_%d_%s","text":"is my order on its way?"}}]}]}' \
+		"$page" "$t" "$psid" "$page" "$t" "$t" "$psid")
+	sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" | awk '{print $NF}')
+}
+
+# post_signed URL posts body with sig.
+post_signed() {
+	local code
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-		-H "X-Hub-Signature-256: sha256=$sig" --data-binary "$body" "$url")
+		-H "X-Hub-Signature-256: sha256=$sig" --data-binary "$body" "$1")
 	[ "$code" = 200 ] || die "webhook answered HTTP $code"
+}
+
+# post_message URL PAGE PSID posts a signed webhook carrying one incoming
+# message.
+post_message() {
+	local body sig
+	sign_message "$2" "$3"
+	post_signed "$1"
+}
+
+# store_bench_secrets stores the throw-away webhook credentials.
+store_bench_secrets() {
+	local data=$1
+	[ "${MERCHANT_INBOX_TEST_KEYRING:-}" = require ] ||
+		die "this stores webhook credentials in the keychain: run it under scripts/with-keyring.sh"
+	printf '%s\n' "$bench_app_secret" | MERCHANT_INBOX_DATA_DIR=$data "$bin" secrets set facebook-app-secret >/dev/null
+	printf '%s\n' "$bench_verify_token" | MERCHANT_INBOX_DATA_DIR=$data "$bin" secrets set facebook-verify-token >/dev/null
+}
+
+# latency_targets prints "PAGE PSID" of the conversations latency posts to:
+# on the big store, fixture conversations 1,000 to 99,000 (see
+# sync/store/fixture_bench_test.go); on the demo, five sample customers
+# from the middle and the end of its list.
+latency_targets() {
+	if [ "${DEMO:-}" = 1 ]; then
+		printf '%s\n' '104857600000001 7310000000000010' '104857600000002 7310000000000012' \
+			'104857600000001 7310000000000017' '104857600000001 7310000000000023' '104857600000002 7310000000000025'
+	else
+		local i
+		for i in 1000 30000 55000 80000 99000; do
+			printf '1000000000%d 2%015d\n' $((i / 25000)) "$i"
+		done
+	fi
+}
+
+cmd_latency() {
+	local data=$1 samples=${2:-30} log=$out/latency.log url i n line t0 ms targets=() all=()
+	[ "${DEMO:-}" = 1 ] || store_bench_secrets "$data"
+	mapfile -t targets < <(latency_targets)
+	start_app "$data" "$log"
+	wait_line "$log" 'conversation list shown' >/dev/null
+	url=$(wait_line "$log.out" '^listening on ')
+	url=${url#listening on }/webhooks/facebook
+	sleep "$settle"
+	for ((i = 0; i < samples; i++)); do
+		local target=${targets[i % ${#targets[@]}]} body sig
+		sign_message "${target% *}" "${target#* }"
+		n=$(grep -c 'conversation list shown' "$log")
+		t0=$(now_ms)
+		post_signed "$url"
+		line=$(wait_new_line "$log" "$n" "conversation list shown.* top_psid=${target#* }\$")
+		ms=$(($(log_ms "$line") - t0))
+		all+=("$ms")
+		echo "sample $((i + 1)): ${target#* } on top after $ms ms"
+		sleep 1
+	done
+	echo "webhook to window: $(stats "${all[@]}")"
+	mem "memory at the end"
+}
+
+# wait_new_line FILE N PATTERN prints the first line matching PATTERN among
+# the "conversation list shown" lines after the first N.
+wait_new_line() {
+	local file=$1 n=$2 pat=$3 deadline=$((SECONDS + wait_limit)) line
+	while ((SECONDS < deadline)); do
+		if line=$(grep 'conversation list shown' "$file" | tail -n +$((n + 1)) | grep -m1 -E -- "$pat"); then
+			echo "$line"
+			return 0
+		fi
+		sleep 0.01
+	done
+	die "no line matching '$pat' in $file within ${wait_limit}s"
 }
 
 cmd_thread() {
 	local data=$1 rounds=${2:-5} page=${PAGE:-10000000000} psid=${PSID:-2000000000000000}
 	local log=$out/thread.log url n r
-	[ "${MERCHANT_INBOX_TEST_KEYRING:-}" = require ] ||
-		die "thread stores webhook credentials in the keychain: run it under scripts/with-keyring.sh"
-	printf '%s\n' "$bench_app_secret" | MERCHANT_INBOX_DATA_DIR=$data "$bin" secrets set facebook-app-secret >/dev/null
-	printf '%s\n' "$bench_verify_token" | MERCHANT_INBOX_DATA_DIR=$data "$bin" secrets set facebook-verify-token >/dev/null
+	store_bench_secrets "$data"
 	start_app "$data" "$log"
 	wait_line "$log" 'conversation list shown' >/dev/null
 	url=$(wait_line "$log.out" '^listening on ')
@@ -299,13 +429,17 @@ cmd_thread() {
 	fi
 }
 
-[ "$#" -ge 2 ] || die "usage: $0 start DATA_DIR [RUNS] | idle DATA_DIR [SECONDS] [APP_FLAG...] | thread DATA_DIR [ROUNDS]"
+[ "$#" -ge 2 ] || die "usage: $0 start DATA_DIR [RUNS] | idle DATA_DIR [SECONDS] [APP_FLAG...] | thread DATA_DIR [ROUNDS] | latency DATA_DIR [SAMPLES]"
 what=$1
 shift
+if [ "${DEMO:-}" = 1 ]; then
+	start_demo "$1"
+fi
 case $what in
 start) cmd_start "$@" ;;
 idle) cmd_idle "$@" ;;
 thread) cmd_thread "$@" ;;
-*) die "unknown measurement $what: want start, idle or thread" ;;
+latency) cmd_latency "$@" ;;
+*) die "unknown measurement $what: want start, idle, thread or latency" ;;
 esac
 echo "logs: $out"

@@ -13,6 +13,11 @@
 #          make for its Makefile, desktop-file-validate
 #   ui     build packages for the Fyne UI (cgo + OpenGL/X11/Wayland) and
 #          Xvfb for a headless window in tests and screenshots
+#   demo   a Japanese font: the demo's customers write in Japanese too, and
+#          a bare machine has no font with those glyphs
+#   shots  for `make screenshots`: xdotool (clicks a conversation open),
+#          ImageMagick's import (takes the picture), xwininfo (finds the
+#          window), plus the demo's font
 #
 # When every package is already installed this only asks dpkg and returns
 # at once: no apt call, no network. Otherwise it runs `apt-get update` once
@@ -41,9 +46,11 @@ package_pkgs=(xz-utils make desktop-file-utils)
 # the GL, X11, Wayland and xkbcommon headers) plus xvfb for a headless window
 # in tests and screenshots.
 ui_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev libwayland-dev xvfb)
+demo_pkgs=(fonts-ipafont-gothic)
+shots_pkgs=(xvfb xdotool imagemagick x11-utils "${demo_pkgs[@]}")
 
 usage() {
-	echo "usage: $0 {test|run|bench|ui|package}..." >&2
+	echo "usage: $0 {test|run|bench|ui|package|demo|shots}..." >&2
 	exit 2
 }
 
@@ -56,6 +63,8 @@ for group in "$@"; do
 	run | bench) want+=("${keyring_pkgs[@]}") ;;
 	ui) want+=("${ui_pkgs[@]}") ;;
 	package) want+=("${package_pkgs[@]}") ;;
+	demo) want+=("${demo_pkgs[@]}") ;;
+	shots) want+=("${shots_pkgs[@]}") ;;
 	-h | --help) usage ;;
 	*)
 		echo "$0: unknown group '$group'" >&2

@@ -24,7 +24,7 @@ type Server struct {
 	URL string // base URL, e.g. http://127.0.0.1:41234, no trailing slash
 
 	hs *httptest.Server
-	tb testing.TB
+	tb owner
 
 	mu          sync.Mutex
 	pages       map[string]*page           // by page id
@@ -97,8 +97,15 @@ type Request struct {
 // NewServer starts a fake on 127.0.0.1, closed by tb.Cleanup.
 func NewServer(tb testing.TB) *Server {
 	tb.Helper()
+	s := newServer(tb)
+	tb.Cleanup(s.hs.Close)
+	return s
+}
+
+// newServer starts a fake on 127.0.0.1 for o; the caller closes it.
+func newServer(o owner) *Server {
 	s := &Server{
-		tb:       tb,
+		tb:       o,
 		pages:    map[string]*page{},
 		tokens:   map[string]string{},
 		dead:     map[string]int{},
@@ -109,7 +116,6 @@ func NewServer(tb testing.TB) *Server {
 	}
 	s.hs = httptest.NewServer(s)
 	s.URL = s.hs.URL
-	tb.Cleanup(s.hs.Close)
 	return s
 }
 

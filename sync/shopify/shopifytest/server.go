@@ -43,7 +43,7 @@ type Server struct {
 	URL string // e.g. http://127.0.0.1:41234, no trailing slash
 
 	hs *httptest.Server
-	tb testing.TB
+	tb owner
 
 	mu           sync.Mutex
 	now          func() time.Time
@@ -118,8 +118,15 @@ type Request struct {
 // NewServer starts a fake on 127.0.0.1, closed by tb.Cleanup.
 func NewServer(tb testing.TB) *Server {
 	tb.Helper()
+	s := newServer(tb)
+	tb.Cleanup(s.hs.Close)
+	return s
+}
+
+// newServer starts a fake on 127.0.0.1 for o; the caller closes it.
+func newServer(o owner) *Server {
 	s := &Server{
-		tb:           tb,
+		tb:           o,
 		now:          time.Now,
 		clientID:     DefaultClientID,
 		clientSecret: DefaultClientSecret,
@@ -133,7 +140,6 @@ func NewServer(tb testing.TB) *Server {
 	s.bucket = bucket{max: 2000, restore: 100, avail: 2000, at: s.now()}
 	s.hs = httptest.NewServer(s)
 	s.URL = s.hs.URL
-	tb.Cleanup(s.hs.Close)
 	return s
 }
 
