@@ -73,7 +73,11 @@ export DISPLAY=:$(cat "$work/display")
 # for its window; stop_demo ends it.
 start_demo() {
 	: >"$log"
-	MERCHANT_INBOX_LOG=debug "$root/bin/merchant-inbox-demo" -live=false "$@" >"$work/demo.out" 2>"$log" &
+	# A home of its own, so the pictures never depend on this machine's
+	# Fyne preferences (the products panel's last state, the theme).
+	mkdir -p "$work/home"
+	HOME=$work/home XDG_CONFIG_HOME=$work/home/.config MERCHANT_INBOX_LOG=debug \
+		"$root/bin/merchant-inbox-demo" -live=false "$@" >"$work/demo.out" 2>"$log" &
 	demo_pid=$!
 	wait_for "window" window
 	wid=$(xwininfo -name "$title" | awk '/Window id:/ {print $4}')
@@ -132,7 +136,7 @@ shot main-window
 # The same thread with a reply being written (the window's countdown says
 # how long Messenger still allows one) and the products panel open
 # (its button at the thread's top right).
-xdotool mousemove --window "$wid" 680 630 click 1
+xdotool mousemove --window "$wid" 515 630 click 1
 xdotool type --delay 20 "Nein, behalten Sie sie! Ersatz ist unterwegs."
 xdotool mousemove --window "$wid" 1038 35 click 1
 shot reply-products
@@ -141,4 +145,7 @@ stop_demo
 # Nothing connected: what a merchant sees on the first start.
 start_demo -connect=false
 shot first-run
+# Its Settings button (top right) opens the settings screen.
+xdotool mousemove --window "$wid" 1048 22 click 1
+shot settings
 stop_demo
