@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/merchant-inbox/merchant-inbox/sync/engine"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 	"github.com/merchant-inbox/merchant-inbox/ui"
 )
@@ -16,16 +15,7 @@ func newReplyBridge(t *testing.T) (*harness, *bridge) {
 	t.Helper()
 	h := newHarness(t)
 	h.seedReply()
-	cfg, err := loadConfig(h.getenv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := cfg.openStore(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	eng := engine.New(engine.Options{Store: st, Secrets: cfg.secrets(), Graph: cfg.graph})
+	_, st, eng := engineFor(t, h, nil)
 	return h, &bridge{eng: eng, st: st}
 }
 

@@ -29,9 +29,10 @@ type setupUnderTest struct {
 	reloads int
 }
 
-func newSetupUnderTest(t *testing.T, browser func(ctx context.Context, url string) error) *setupUnderTest {
+// engineFor is an engine over h's data directory, keychain service and
+// fake Graph API, as the desktop app assembles it, without running it.
+func engineFor(t *testing.T, h *harness, browser func(ctx context.Context, url string) error) (config, *store.Store, *engine.Engine) {
 	t.Helper()
-	h := newHarness(t)
 	cfg, err := loadConfig(h.getenv)
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,13 @@ func newSetupUnderTest(t *testing.T, browser func(ctx context.Context, url strin
 	t.Cleanup(func() { st.Close() })
 	eng := engine.New(engine.Options{Store: st, Secrets: cfg.secrets(), Graph: cfg.graph,
 		FacebookWebURL: h.fb.URL, Browser: browser})
+	return cfg, st, eng
+}
+
+func newSetupUnderTest(t *testing.T, browser func(ctx context.Context, url string) error) *setupUnderTest {
+	t.Helper()
+	h := newHarness(t)
+	cfg, st, eng := engineFor(t, h, browser)
 	s := &setupUnderTest{h: h}
 	s.desktopSetup = &desktopSetup{eng: eng, st: st, sec: cfg.secrets(), dataDir: cfg.dataDir,
 		checks: windowChecks(), port: connect.AnyPort, restart: func() {

@@ -3,26 +3,13 @@ package demo_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/merchant-inbox/merchant-inbox/internal/demo"
 )
 
 // Replies work against the sandbox, through the running engine: inside
 // Messenger's 24-hour window the fake Send API takes one; a conversation
 // closed for weeks refuses one, as Messenger does.
 func TestSandboxTakesReplies(t *testing.T) {
-	service := keyringService(t)
-	sb, err := demo.Start(demo.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(sb.Close)
-	a := &appRunner{env: envMap(sb.Env(t.TempDir(), service))}
-	t.Cleanup(func() { removeSecrets(service) })
-	if err := sb.Setup(t.Context(), a.run); err != nil {
-		t.Fatal(err)
-	}
-	a.mustRun(t, "sync", "--quiet")
+	sb, a := startSynced(t)
 	_, stop := a.serve(t)
 	defer stop()
 

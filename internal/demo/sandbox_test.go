@@ -23,11 +23,11 @@ import (
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
-// The sandbox, with the real app's commands run in-process against it
-// (the window aside): its Pages, conversations and catalogue arrive by the
-// app's own sync, a product's picture is served, and a message it
-// delivers by webhook to a running serve is stored.
-func TestSandboxWithTheApp(t *testing.T) {
+// startSynced starts the sandbox (seed 1), sets the app up against it
+// with its own commands, under a keychain service of the test's, and
+// syncs once.
+func startSynced(t *testing.T) (*demo.Sandbox, *appRunner) {
+	t.Helper()
 	service := keyringService(t)
 	sb, err := demo.Start(demo.Options{Seed: 1})
 	if err != nil {
@@ -36,11 +36,19 @@ func TestSandboxWithTheApp(t *testing.T) {
 	t.Cleanup(sb.Close)
 	a := &appRunner{env: envMap(sb.Env(t.TempDir(), service))}
 	t.Cleanup(func() { removeSecrets(service) })
-
 	if err := sb.Setup(t.Context(), a.run); err != nil {
 		t.Fatal(err)
 	}
 	a.mustRun(t, "sync", "--quiet")
+	return sb, a
+}
+
+// The sandbox, with the real app's commands run in-process against it
+// (the window aside): its Pages, conversations and catalogue arrive by the
+// app's own sync, a product's picture is served, and a message it
+// delivers by webhook to a running serve is stored.
+func TestSandboxWithTheApp(t *testing.T) {
+	sb, a := startSynced(t)
 
 	var convs []store.Conversation
 	a.jsonOf(t, &convs, "conversations", "--json")
