@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/price"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
@@ -63,41 +64,9 @@ func runProducts(ctx context.Context, e *env, args []string) error {
 	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TITLE\tSTATUS\tPRICE\tSTOCK\tSKU\tURL")
 	for _, p := range ps {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", oneLine(p.Title, 40), p.Status, priceRange(p, currency), p.TotalInventory, skus(p), p.URL)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", oneLine(p.Title, 40), p.Status, price.Range(p, currency), p.TotalInventory, skus(p), p.URL)
 	}
 	return tw.Flush()
-}
-
-// priceRange is "29.99 EUR" or "19.99–29.99 EUR" across the variants.
-func priceRange(p store.Product, currency string) string {
-	if len(p.Variants) == 0 {
-		return ""
-	}
-	lo, hi := p.Variants[0].Price, p.Variants[0].Price
-	for _, v := range p.Variants[1:] {
-		if lessPrice(v.Price, lo) {
-			lo = v.Price
-		}
-		if lessPrice(hi, v.Price) {
-			hi = v.Price
-		}
-	}
-	r := lo
-	if hi != lo {
-		r = lo + "–" + hi
-	}
-	if currency != "" {
-		r += " " + currency
-	}
-	return r
-}
-
-// lessPrice compares Shopify's decimal strings numerically.
-func lessPrice(a, b string) bool {
-	var x, y float64
-	fmt.Sscan(a, &x)
-	fmt.Sscan(b, &y)
-	return x < y
 }
 
 func skus(p store.Product) string {

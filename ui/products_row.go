@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/price"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
@@ -104,7 +105,7 @@ func setEnabled(b *widget.Button, on bool) {
 // productDetail is a row's second line: "€89.00 · 12 in stock · LWD-M".
 func productDetail(p store.Product, currency string) string {
 	var parts []string
-	if price := productPrice(p, currency); price != "" {
+	if price := price.Range(p, currency); price != "" {
 		parts = append(parts, price)
 	}
 	switch n := p.TotalInventory; {

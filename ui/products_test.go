@@ -84,7 +84,7 @@ func TestSendProductAsCard(t *testing.T) {
 	h.Eventually("the catalogue", func() bool { return len(h.ProductRows()) == 10 })
 	h.UI(func() { h.TapSendCard("Silk Scarf, Midnight Blue") })
 	h.Eventually("the card in the thread", func() bool {
-		return lastLine(h) == "> [card Silk Scarf, Midnight Blue / 45.00 EUR / View https://lila.example/products/silk-scarf-blue] | 15:30"
+		return lastLine(h) == "> [card Silk Scarf, Midnight Blue / €45.00 / View https://lila.example/products/silk-scarf-blue] | 15:30"
 	})
 	if s := f.Sends(); len(s) != 1 || s[0].Product == nil || s[0].Product.Handle != "silk-scarf-blue" || s[0].Text != "" {
 		t.Errorf("sends = %+v", s)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/price"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
@@ -62,7 +63,7 @@ func (r SendRequest) card(currency string) *store.Card {
 		return r.Card
 	}
 	if p := r.Product; p != nil {
-		return &store.Card{Title: p.Title, Subtitle: productPrice(*p, currency), ImageURL: p.ImageURL, URL: p.URL, Button: "View"}
+		return &store.Card{Title: p.Title, Subtitle: price.From(*p, currency), ImageURL: p.ImageURL, URL: p.URL, Button: "View"}
 	}
 	return nil
 }

@@ -1,12 +1,12 @@
 package engine
 
 import (
-	"math/big"
 	"net/url"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook"
+	"github.com/merchant-inbox/merchant-inbox/sync/price"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
@@ -19,41 +19,12 @@ import (
 func ProductCard(p store.Product, shop store.Shop) *store.Card {
 	c := &store.Card{
 		Title:    cut(p.Title, facebook.MaxCardText),
-		Subtitle: cut(price(p, shop.Currency), facebook.MaxCardText),
+		Subtitle: cut(price.From(p, shop.Currency), facebook.MaxCardText),
 		ImageURL: p.ImageURL,
 		URL:      productURL(p, shop),
 		Button:   "View",
 	}
 	return c
-}
-
-// price is the product's lowest variant price with the currency.
-func price(p store.Product, currency string) string {
-	var low *big.Rat
-	lowText, differ := "", false
-	for _, v := range p.Variants {
-		r, ok := new(big.Rat).SetString(v.Price)
-		if !ok {
-			continue
-		}
-		switch {
-		case low == nil:
-			low, lowText = r, v.Price
-		case r.Cmp(low) != 0:
-			differ = true
-			if r.Cmp(low) < 0 {
-				low, lowText = r, v.Price
-			}
-		}
-	}
-	if low == nil {
-		return ""
-	}
-	s := strings.TrimSpace(lowText + " " + currency)
-	if differ {
-		s = "From " + s
-	}
-	return s
 }
 
 func productURL(p store.Product, shop store.Shop) string {

@@ -352,7 +352,7 @@ func TestSendProductCard(t *testing.T) {
 		Variants: []store.Variant{{ID: "v1", Price: "14.00"}, {ID: "v2", Price: "12.50"}},
 	}
 	card := ProductCard(p, store.Shop{Domain: "demo.myshopify.com", PrimaryDomain: "shop.example", Currency: "EUR"})
-	want := store.Card{Title: "Blue Mug", Subtitle: "From 12.50 EUR", ImageURL: p.ImageURL, URL: "https://shop.example/products/blue-mug", Button: "View"}
+	want := store.Card{Title: "Blue Mug", Subtitle: "From €12.50", ImageURL: p.ImageURL, URL: "https://shop.example/products/blue-mug", Button: "View"}
 	if *card != want {
 		t.Fatalf("card = %+v", *card)
 	}
@@ -368,7 +368,7 @@ func TestSendProductCard(t *testing.T) {
 		}
 	}
 	if len(sent) != 1 || json.Unmarshal(sent[0].Template, &payload) != nil || len(payload.Elements) != 1 ||
-		payload.Elements[0].Subtitle != "From 12.50 EUR" || payload.Elements[0].Buttons[0].Title != "View" ||
+		payload.Elements[0].Subtitle != "From €12.50" || payload.Elements[0].Buttons[0].Title != "View" ||
 		payload.Elements[0].Buttons[0].URL != want.URL {
 		t.Fatalf("sent %+v", sent)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/merchant-inbox/merchant-inbox/sync/price"
 	"github.com/merchant-inbox/merchant-inbox/sync/replywindow"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 	"github.com/merchant-inbox/merchant-inbox/ui"
@@ -275,7 +276,7 @@ func (f *Fake) sendLocked(r ui.SendRequest) (store.Message, error) {
 	}
 	if p := r.Product; p != nil {
 		m.Text = ""
-		m.Card = &store.Card{Title: p.Title, Subtitle: PriceText(*p, f.reply.shop.Currency),
+		m.Card = &store.Card{Title: p.Title, Subtitle: price.From(*p, f.reply.shop.Currency),
 			ImageURL: p.ImageURL, URL: p.URL, Button: "View"}
 	}
 	if c := r.Card; c != nil {
@@ -283,13 +284,4 @@ func (f *Fake) sendLocked(r ui.SendRequest) (store.Message, error) {
 	}
 	f.addMessageLocked("", m, true)
 	return m, nil
-}
-
-// PriceText is the price a card's subtitle carries: the first variant's,
-// with the currency's code.
-func PriceText(p store.Product, currency string) string {
-	if len(p.Variants) == 0 {
-		return ""
-	}
-	return strings.TrimSpace(p.Variants[0].Price + " " + currency)
 }

@@ -75,7 +75,7 @@ func TestSendRefusesBadTextAndFailsOnRequest(t *testing.T) {
 	p := SampleProducts(t0)[0]
 	f.SetShop(SampleShop)
 	m, err := f.Send(ctx, ui.SendRequest{Ref: ref, Product: &p})
-	if err != nil || m.Card == nil || m.Card.Title != p.Title || m.Card.URL != p.URL || m.Card.Subtitle != "89.00 EUR" {
+	if err != nil || m.Card == nil || m.Card.Title != p.Title || m.Card.URL != p.URL || m.Card.Subtitle != "€89.00" {
 		t.Errorf("card: %+v, %v", m.Card, err)
 	}
 }
