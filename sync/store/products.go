@@ -253,12 +253,22 @@ func (t *txn) removeProduct(p Product) error {
 	return nil
 }
 
+// pruneSlack is how long before a poll's start a product not listed by it
+// must have been updated to be pruned. UpdatedAt is Shopify's, in whole
+// seconds and by Shopify's clock, while the poll's start is this
+// machine's: a product created by a webhook in the second the poll began,
+// or with a clock a little ahead, would otherwise look older than the
+// poll and be deleted although the shop has it. Keeping a product the
+// shop deleted until the next poll (its products/delete webhook normally
+// removes it first) is the cheaper mistake.
+const pruneSlack = 2 * time.Minute
+
 // PruneProducts deletes the products that are not in keep and whose
-// UpdatedAt is before before, and returns how many it deleted. It is the
-// end of a full catalogue poll that started at before: what the shop no
-// longer lists is gone, while a product created or updated since the poll
-// began (known from a webhook) is kept. Call it only after a poll that
-// completed; an empty keep empties the catalogue.
+// UpdatedAt is more than pruneSlack before before, and returns how many it
+// deleted. It is the end of a full catalogue poll that started at before:
+// what the shop no longer lists is gone, while a product created or
+// updated since the poll began (known from a webhook) is kept. Call it
+// only after a poll that completed; an empty keep empties the catalogue.
 //
 // Pruning leaves no tombstone: a prune is an inference, not a deletion
 // Shopify reported, and a tombstone from it could hide a product a
@@ -294,7 +304,7 @@ func (t *txn) pruneProducts(keep map[string]bool, before time.Time) (int, error)
 		if err := decode(k, v, &p); err != nil {
 			return err
 		}
-		if p.UpdatedAt.Before(before) {
+		if p.UpdatedAt.Before(before.Add(-pruneSlack)) {
 			gone = append(gone, p)
 		}
 		return nil

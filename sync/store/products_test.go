@@ -207,11 +207,16 @@ func TestPruneProducts(t *testing.T) {
 		prod("gone-too", "d", -3*time.Hour), // not listed: deleted
 		prod("new", "c", time.Minute),       // created by a webhook during the poll
 		prod("edge", "e", 0),                // updated exactly when the poll began
+		// Created by a webhook in the second the poll began: Shopify's
+		// updated_at is whole seconds, so it reads as before the start.
+		prod("same-second", "f", 0),
+		// Shopify's clock a little behind this machine's.
+		prod("skewed", "g", -40*time.Second),
 	)
 	deleteProduct(t, s, "ancient", -8*24*time.Hour) // beyond the tombstone TTL
 	deleteProduct(t, s, "recent", -24*time.Hour)
 
-	n, err := s.PruneProducts(ctx, map[string]bool{"kept-old": true}, t0)
+	n, err := s.PruneProducts(ctx, map[string]bool{"kept-old": true}, t0.Add(700*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,11 +227,11 @@ func TestPruneProducts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := productIDs(ps), []string{"kept-old", "new", "edge"}; !slices.Equal(got, want) {
+	if got, want := productIDs(ps), []string{"kept-old", "new", "edge", "same-second", "skewed"}; !slices.Equal(got, want) {
 		t.Errorf("after prune Products = %v, want %v", got, want)
 	}
-	if n := checkCounts(t, s); n != 3 {
-		t.Errorf("Products counter = %d, want 3", n)
+	if n := checkCounts(t, s); n != 5 {
+		t.Errorf("Products counter = %d, want 5", n)
 	}
 	tombs := dumpBucket(t, s, bucketProductTombs)
 	if _, ok := tombs[bucketProductTombs+"/recent"]; !ok || len(tombs) != 1 {
@@ -237,8 +242,10 @@ func TestPruneProducts(t *testing.T) {
 	if n := upsert(t, s, prod("gone", "b", -time.Hour)); n != 1 {
 		t.Errorf("re-upsert of a pruned product wrote %d, want 1", n)
 	}
-	if n, err := s.PruneProducts(ctx, map[string]bool{"kept-old": true, "new": true, "edge": true}, t0.Add(time.Hour)); err != nil || n != 1 {
-		t.Errorf("second PruneProducts = %d, %v; want 1", n, err)
+	// The next poll, an hour later, lists neither of the two kept by the
+	// slack: now they are old enough to be gone.
+	if n, err := s.PruneProducts(ctx, map[string]bool{"kept-old": true, "new": true, "edge": true}, t0.Add(time.Hour)); err != nil || n != 3 {
+		t.Errorf("second PruneProducts = %d, %v; want 3", n, err)
 	}
 	checkCounts(t, s)
 }
