@@ -79,14 +79,14 @@ func runApp(ctx context.Context, e *env, args []string) error {
 	eo.Logger = e.log
 	eo.FacebookWebURL = e.cfg.facebookWebURL
 	eo.Browser = func(ctx context.Context, url string) error { return authflow.OpenBrowser(ctx, url, e.Getenv) }
-	return e.runDesktop(ctx, engine.New(eo), hidden)
+	return e.runDesktop(ctx, engine.New(eo), hidden, o.overrides())
 }
 
 // runDesktop runs the engine in the background and the window on this
 // goroutine (Fyne needs the main one) until the merchant quits or ctx ends
 // (SIGINT, SIGTERM); then it stops the engine as serve stops on SIGTERM,
 // letting webhooks under way commit and answer.
-func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) error {
+func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool, overrides []string) error {
 	hasTray, why := trayHost(ctx)
 	if hasTray {
 		e.log.Info("tray host found: closing the window keeps the app in the tray", "why", why)
@@ -123,7 +123,7 @@ func (e *env) runDesktop(ctx context.Context, eng *engine.Engine, hidden bool) e
 	// the keychain): a stopped engine waits for that or the end.
 	retry := make(chan struct{}, 1)
 	setup := &desktopSetup{eng: eng, st: eng.Store(), sec: e.cfg.secrets(), dataDir: e.cfg.dataDir,
-		checks: windowChecks(), startAtLogin: loginItem{e.Getenv}, restart: func() {
+		checks: windowChecks(), startAtLogin: loginItem{e.Getenv}, overrides: overrides, restart: func() {
 			if eng.State().Running {
 				eng.Reload()
 				return

@@ -36,6 +36,25 @@ type serveOptions struct {
 	pollAt       string
 }
 
+// overrides words what the flags set over the saved settings for this
+// run, for the window's settings screen (a --domain is saved, so it is
+// not one).
+func (o serveOptions) overrides() []string {
+	var out []string
+	if o.noTunnel {
+		out = append(out, "webhooks are off (--no-tunnel)")
+	} else if o.tunnel == "loopback" {
+		out = append(out, "the tunnel is a local stand-in (--tunnel loopback)")
+	}
+	if o.listen != "" {
+		out = append(out, "the local address is "+o.listen+" (--listen)")
+	}
+	if o.pollAt != "" {
+		out = append(out, "the daily sync is at "+o.pollAt+" (--poll-at)")
+	}
+	return out
+}
+
 // engineFlags registers the flags serve and app share.
 func engineFlags(fs *flag.FlagSet, o *serveOptions) {
 	fs.StringVar(&o.listen, "listen", "", "serve webhooks on this local `ADDR` (host:port; default "+defaultListen+", or the saved setting)")

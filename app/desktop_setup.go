@@ -35,6 +35,8 @@ type desktopSetup struct {
 	// startAtLogin is the autostart entry, kept by the OS rather than the
 	// store; nil: not offered.
 	startAtLogin toggle
+	// overrides are what this run's flags set over the saved settings.
+	overrides []string
 }
 
 // toggle is an on/off setting kept outside the store (the autostart entry).
@@ -62,6 +64,7 @@ func (d *desktopSetup) SetupState(ctx context.Context) (ui.SetupState, error) {
 		Settings:         uiSettings(set),
 		DataDir:          d.dataDir,
 		CanStartAtLogin:  d.startAtLogin != nil,
+		Overrides:        d.overrides,
 	}
 	for _, n := range windowSecrets {
 		_, err := d.sec.Get(ctx, secrets.Name(n))

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -327,5 +328,36 @@ func TestDesktopSetupStartAtLogin(t *testing.T) {
 	}
 	if _, err := os.Stat(entry); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("after turning it off the entry is still there: %v", err)
+	}
+}
+
+// The settings screen is told what this run's flags set over the saved
+// settings, and only that.
+func TestFlagsTheSettingsScreenTells(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		o    serveOptions
+		want []string
+	}{
+		{"none", serveOptions{tunnel: "ngrok"}, nil},
+		{"domain is saved, not an override", serveOptions{tunnel: "ngrok", domain: "lila.ngrok-free.app"}, nil},
+		{"no tunnel", serveOptions{noTunnel: true, tunnel: "ngrok"}, []string{"webhooks are off (--no-tunnel)"}},
+		{"loopback and listen", serveOptions{tunnel: "loopback", listen: "127.0.0.1:0", pollAt: "07:30"}, []string{
+			"the tunnel is a local stand-in (--tunnel loopback)", "the local address is 127.0.0.1:0 (--listen)",
+			"the daily sync is at 07:30 (--poll-at)"}},
+	} {
+		if got := tt.o.overrides(); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+
+	s := newSetupUnderTest(t, nil)
+	s.overrides = serveOptions{noTunnel: true}.overrides()
+	st, err := s.SetupState(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(st.Overrides, []string{"webhooks are off (--no-tunnel)"}) {
+		t.Errorf("setup state overrides %q", st.Overrides)
 	}
 }

@@ -91,6 +91,7 @@ type SettingsForm struct {
 	Folder, Version                 string
 	CanSave                         bool
 	Result                          string
+	Override                        string // the note on what the command line set, "" when hidden
 }
 
 // Settings reads the settings screen.
@@ -101,6 +102,9 @@ func (h *Harness) Settings() SettingsForm {
 		Tunnel: v.tunnel.Checked, Folder: v.folder.Text, Version: v.version.Text, CanSave: !v.save.Disabled()}
 	if v.result.Visible() {
 		f.Result = v.result.Text
+	}
+	if v.override.Visible() {
+		f.Override = v.override.Text
 	}
 	return f
 }

@@ -94,3 +94,20 @@ func TestTraySettingsAndAbout(t *testing.T) {
 		}
 	})
 }
+
+// A run started with flags that outweigh the saved settings says so over
+// them, rather than showing a tunnel the app is not opening.
+func TestSettingsSayWhatTheCommandLineSet(t *testing.T) {
+	f, h := settingsHarness(t)
+	h.UI(func() {
+		if o := h.Settings().Override; o != "" {
+			t.Errorf("without overrides the note reads %q", o)
+		}
+	})
+	f.SetOverrides("webhooks are off (--no-tunnel)")
+	h.UI(func() { h.ShowScreen("inbox") })
+	h.UI(func() { h.ShowScreen("settings") })
+	h.Eventually("the note", func() bool {
+		return strings.Contains(h.Settings().Override, "webhooks are off (--no-tunnel)")
+	})
+}

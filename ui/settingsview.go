@@ -28,6 +28,7 @@ type settingsView struct {
 	version  *widget.Label
 	save     *widget.Button
 	result   *widget.Label
+	override *widget.Label // what the command line set for this run
 	checks   Checks
 	loaded   Settings
 	dataDir  string
@@ -66,6 +67,10 @@ func newSettingsView(checks Checks, version string) *settingsView {
 	v.result = widget.NewLabel("")
 	v.result.Wrapping = fyne.TextWrapWord
 	v.result.Hide()
+	v.override = widget.NewLabel("")
+	v.override.Wrapping = fyne.TextWrapWord
+	v.override.Importance = widget.WarningImportance
+	v.override.Hide()
 
 	section := func(name string) fyne.CanvasObject {
 		l := widget.NewLabel(name)
@@ -73,7 +78,7 @@ func newSettingsView(checks Checks, version string) *settingsView {
 		l.SizeName = theme.SizeNameSubHeadingText
 		return l
 	}
-	column := container.NewVBox(title,
+	column := container.NewVBox(title, v.override,
 		card(container.NewVBox(section("Syncing"), v.pollAt.root, v.notify, v.loginRow)),
 		card(container.NewVBox(section("Live messages"), v.tunnel, v.domain.root, v.listen.root)),
 		card(container.NewVBox(section("Storage"), v.cacheMB.root,
@@ -83,6 +88,16 @@ func newSettingsView(checks Checks, version string) *settingsView {
 	body := container.New(readingColumn{width: 640, minWidth: 420}, container.NewPadded(column))
 	v.root = container.NewBorder(container.NewHBox(back), nil, nil, nil, container.NewVScroll(body))
 	return v
+}
+
+// overrideWords says what the command line set for this run, and that
+// the saved settings take over at the next start without it.
+func overrideWords(o []string) string {
+	if len(o) == 0 {
+		return ""
+	}
+	return "This run was started with options that take precedence: " + strings.Join(o, "; ") +
+		". What you save here applies once Merchant Inbox starts without them."
 }
 
 func boldLabel(s string) *widget.Label {
@@ -111,6 +126,8 @@ func (v *settingsView) set(st SetupState) {
 	v.loginRow.Hidden = !st.CanStartAtLogin
 	v.tunnel.SetChecked(s.Tunnel)
 	v.folder.SetText(st.DataDir)
+	v.override.Hidden = len(st.Overrides) == 0
+	v.override.SetText(overrideWords(st.Overrides))
 	v.changed()
 	v.result.Hide()
 }

@@ -82,6 +82,10 @@ type SetupState struct {
 	// CanStartAtLogin is false where the app cannot register itself to
 	// start at login; the setting is then not offered.
 	CanStartAtLogin bool
+	// Overrides say what this run was told on its command line that
+	// outweighs the saved settings (e.g. "webhooks are off (--no-tunnel)"),
+	// so the settings screen does not claim what the app is not doing.
+	Overrides []string
 }
 
 // ConnectedPage is a Facebook page the app syncs.

@@ -202,6 +202,14 @@ func (f *Fake) SetSettings(s ui.Settings) {
 	f.settings = s
 }
 
+// SetOverrides sets what the run's command line outweighs in the
+// settings (SetupState.Overrides).
+func (f *Fake) SetOverrides(o ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.setup.overrides = o
+}
+
 // OnSync runs fn (outside the fake's lock) on every SyncNow.
 func (f *Fake) OnSync(fn func()) {
 	f.mu.Lock()

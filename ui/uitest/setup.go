@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -34,16 +35,17 @@ type ConnectScript struct {
 
 // fakeSetup is the Fake's Setup side; its zero value is ready.
 type fakeSetup struct {
-	saved    map[ui.Secret]string
-	keychain string // why the keychain cannot be used
-	shopNote string
-	scripts  map[ui.Provider]ConnectScript
-	back     chan struct{}
-	browser  func(url string) error
-	flows    int // sign-ins under way
-	saveErr  error
-	cancels  int
-	restarts int
+	saved     map[ui.Secret]string
+	keychain  string // why the keychain cannot be used
+	shopNote  string
+	overrides []string // what the command line set for this run
+	scripts   map[ui.Provider]ConnectScript
+	back      chan struct{}
+	browser   func(url string) error
+	flows     int // sign-ins under way
+	saveErr   error
+	cancels   int
+	restarts  int
 }
 
 // SetBrowser makes the fake's sign-ins open their consent page with open.
@@ -166,6 +168,7 @@ func (f *Fake) SetupState(ctx context.Context) (ui.SetupState, error) {
 		Settings:         f.settings,
 		DataDir:          "/home/merchant/.config/merchant-inbox",
 		CanStartAtLogin:  true,
+		Overrides:        slices.Clone(f.setup.overrides),
 	}
 	if s.Keychain == "" {
 		for k := range f.setup.saved {
