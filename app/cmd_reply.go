@@ -8,13 +8,17 @@ import (
 	"strings"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/engine"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
-const replyUsage = `reply [--human-agent] CONVERSATION_OR_PSID
+const replyUsage = `reply [--human-agent] [--product HANDLE] CONVERSATION_OR_PSID
 
 Sends the text on standard input to the customer as the page, and prints
 the sent message's id. The conversation is named by its Graph id (t_...)
-or by the customer's PSID. A final line break is not sent.
+or by the customer's PSID. A final line break is not sent. With --product,
+the shop's product with that handle (or Shopify id) is sent as a card
+instead (its picture, title, price and a "View" button to its page), and
+standard input is not read; only active products are sent.
 
 Messenger allows a reply for 24 hours after the customer's last message.
 After that, for up to 7 days, --human-agent sends it with the HUMAN_AGENT
@@ -29,12 +33,14 @@ const maxReplyInput = 16 << 10
 
 type replyOptions struct {
 	humanAgent bool
+	product    string
 }
 
 func runReply(ctx context.Context, e *env, args []string) error {
 	var o replyOptions
 	fs := e.flags("reply", replyUsage)
 	fs.BoolVar(&o.humanAgent, "human-agent", false, "send with the HUMAN_AGENT tag (24 hours to 7 days after the customer's last message)")
+	fs.StringVar(&o.product, "product", "", "send the product with this `HANDLE` (or Shopify id) as a card instead of text")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -42,12 +48,15 @@ func runReply(ctx context.Context, e *env, args []string) error {
 		return usagef("reply: want one CONVERSATION_OR_PSID (flags come before it), and the text on standard input")
 	}
 	ref := fs.Arg(0)
-	if e.stdinIsTerminal() {
-		fmt.Fprintln(e.Stderr, "Type the reply, then Ctrl-D on a line of its own:")
-	}
-	text, err := readReply(e.Stdin)
-	if err != nil {
-		return err
+	var text string
+	if o.product == "" {
+		if e.stdinIsTerminal() {
+			fmt.Fprintln(e.Stderr, "Type the reply, then Ctrl-D on a line of its own:")
+		}
+		var err error
+		if text, err = readReply(e.Stdin); err != nil {
+			return err
+		}
 	}
 	st, release, err := e.openStore()
 	if err != nil {
@@ -58,11 +67,17 @@ func runReply(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("conversation %s: %w", ref, err)
 	}
+	r := engine.Reply{PageID: conv.PageID, PSID: conv.PSID, Text: text, HumanAgent: o.humanAgent}
+	if o.product != "" {
+		if r.Card, err = productCard(ctx, st, o.product); err != nil {
+			return err
+		}
+	}
 	eng, err := e.engine(ctx, st)
 	if err != nil {
 		return err
 	}
-	m, err := eng.Send(ctx, engine.Reply{PageID: conv.PageID, PSID: conv.PSID, Text: text, HumanAgent: o.humanAgent})
+	m, err := eng.Send(ctx, r)
 	if err != nil {
 		return notSent(err, ref)
 	}
@@ -107,4 +122,46 @@ func notSent(err error, ref string) error {
 		msg += ". Run 'merchant-inbox reply --human-agent " + ref + "' to send it with the human-agent tag"
 	}
 	return &notSentError{msg: msg, err: err}
+}
+
+// productCard is the card for the shop's product with the handle or
+// Shopify id given, as the window's "Send as card" makes it. A product
+// that is not found or not active is refused (exit 2) before any call.
+func productCard(ctx context.Context, st *store.Store, handle string) (*store.Card, error) {
+	shop, err := st.Shop(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, usagef("reply: --product: no shop is connected (merchant-inbox connect shopify)")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := st.Product(ctx, handle)
+	if errors.Is(err, store.ErrNotFound) {
+		p, err = productByHandle(ctx, st, handle)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, usagef("reply: --product: the shop has no product %q (merchant-inbox products --search lists them)", handle)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.Status != "" && p.Status != "ACTIVE" {
+		return nil, usagef("reply: --product: %q is %s in the shop; only active products are sent", p.Handle, strings.ToLower(p.Status))
+	}
+	return engine.ProductCard(p, shop), nil
+}
+
+// productByHandle finds a product by its handle, which the search index
+// holds among each product's words.
+func productByHandle(ctx context.Context, st *store.Store, handle string) (store.Product, error) {
+	ps, err := st.SearchProducts(ctx, handle, 0)
+	if err != nil {
+		return store.Product{}, err
+	}
+	for _, p := range ps {
+		if strings.EqualFold(p.Handle, handle) {
+			return p, nil
+		}
+	}
+	return store.Product{}, store.ErrNotFound
 }

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/facebook/facebooktest"
+	"github.com/merchant-inbox/merchant-inbox/sync/store"
 )
 
 // seedReply is seedForServe plus a customer (9003, Lea) who wrote an hour
@@ -141,5 +144,50 @@ func TestReplyThroughServe(t *testing.T) {
 	}
 	if code := stop(); code != ExitOK {
 		t.Errorf("serve exit %d", code)
+	}
+}
+
+// reply --product sends a product of the stored catalogue as a card, as
+// the window's "Send as card" does, and refuses before any call one it
+// cannot send.
+func TestReplyProductCard(t *testing.T) {
+	h := newHarness(t)
+	h.seedReply()
+	st, err := store.Open(filepath.Join(h.env[EnvDataDir], dbFileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func() error {
+		_, err := st.UpsertProducts(t.Context(), []store.Product{
+			{ID: "gid://shopify/Product/1", Title: "Blue Mug", Handle: "blue-mug", Status: "ACTIVE", URL: "https://shop.example/products/blue-mug",
+				Variants: []store.Variant{{ID: "v1", Price: "12.5"}}},
+			{ID: "gid://shopify/Product/2", Title: "Winter Mug", Handle: "winter-mug", Status: "DRAFT"},
+		})
+		return err
+	}
+	if err := errors.Join(
+		st.PutShop(t.Context(), store.Shop{Domain: "demo.myshopify.com", Name: "Demo", Currency: "EUR"}),
+		put(), st.Close()); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct{ name, product, want string }{
+		{"unknown", "red-mug", `the shop has no product "red-mug"`},
+		{"draft", "winter-mug", `"winter-mug" is draft in the shop`},
+	} {
+		if r := h.run("", "reply", "--product", tc.product, "9003"); r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%s: exit %d, %q", tc.name, r.code, r.stderr)
+		}
+	}
+	if n := h.sendCalls(); n != 0 {
+		t.Fatalf("%d Send API calls for refused cards", n)
+	}
+	for i, product := range []string{"blue-mug", "gid://shopify/Product/1"} {
+		r := h.mustRun("", "reply", "--product", product, "9003")
+		sent := h.fb.Sent()
+		if len(sent) != i+1 || strings.TrimSpace(r.stdout) != sent[i].MessageID ||
+			!strings.Contains(string(sent[i].Template), `"title":"Blue Mug"`) || !strings.Contains(string(sent[i].Template), `"subtitle":"€12.50"`) {
+			t.Errorf("--product %s: sent %+v, stdout %q", product, sent, r.stdout)
+		}
 	}
 }
