@@ -46,13 +46,14 @@ func Format(amount, currency string) string {
 // "€39.00", "€39.00–€59.00". "" when no variant has a price.
 func Range(p store.Product, currency string) string {
 	lo, hi, ok := bounds(p)
-	switch {
-	case !ok:
+	if !ok {
 		return ""
-	case lo.Cmp(hi) == 0:
-		return Format(lo.FloatString(2), currency)
 	}
-	return Format(lo.FloatString(2), currency) + "–" + Format(hi.FloatString(2), currency)
+	s := Format(lo.FloatString(2), currency)
+	if lo.Cmp(hi) != 0 {
+		s += "–" + Format(hi.FloatString(2), currency)
+	}
+	return s
 }
 
 // From is a product's price as a card's subtitle gives it to a customer:
@@ -60,13 +61,14 @@ func Range(p store.Product, currency string) string {
 // has a price.
 func From(p store.Product, currency string) string {
 	lo, hi, ok := bounds(p)
-	switch {
-	case !ok:
+	if !ok {
 		return ""
-	case lo.Cmp(hi) == 0:
-		return Format(lo.FloatString(2), currency)
 	}
-	return "From " + Format(lo.FloatString(2), currency)
+	s := Format(lo.FloatString(2), currency)
+	if lo.Cmp(hi) != 0 {
+		s = "From " + s
+	}
+	return s
 }
 
 // bounds are the lowest and highest variant prices that parse.
