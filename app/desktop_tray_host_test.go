@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -192,6 +193,13 @@ func (w *trayWatcher) click(ctx context.Context, dest, label string) error {
 		}
 	}
 	return fmt.Errorf("no %q in the tray menu %v", label, entries)
+}
+
+// leftWithoutReply reports whether err is the bus saying that a method
+// call's recipient disconnected before it replied.
+func leftWithoutReply(err error) bool {
+	var e dbus.Error
+	return errors.As(err, &e) && e.Name == "org.freedesktop.DBus.Error.NoReply"
 }
 
 // knownRaceFrames are the tops of the two stacks of a data race inside
