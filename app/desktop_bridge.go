@@ -24,6 +24,19 @@ type bridge struct {
 	// nudge carries news the engine does not announce (runErr changed);
 	// nil: none comes.
 	nudge chan struct{}
+	// now is the clock; nil: time.Now.
+	now func() time.Time
+}
+
+// tunnelGrace is how long the tunnel may be down, reconnecting, before
+// the window says webhooks are off: ngrok's own reconnects take seconds.
+const tunnelGrace = 30 * time.Second
+
+func (b *bridge) since(t time.Time) time.Duration {
+	if b.now != nil {
+		return b.now().Sub(t)
+	}
+	return time.Since(t)
 }
 
 // changed tells the window that the status changed outside the engine.
@@ -154,7 +167,9 @@ func (b *bridge) tunnel(s engine.State) ui.Tunnel {
 	case engine.TunnelIsStarting:
 		return ui.Tunnel{State: ui.TunnelConnecting}
 	case engine.TunnelIsDown:
-		if t.Stopped {
+		// A drop that heals within tunnelGrace is routine reconnecting;
+		// past it, webhooks are off and the merchant is told why.
+		if t.Stopped || (!t.DownSince.IsZero() && b.since(t.DownSince) >= tunnelGrace) {
 			return ui.Tunnel{State: ui.TunnelDown, Reason: t.Reason}
 		}
 		return ui.Tunnel{State: ui.TunnelConnecting, Reason: t.Reason}
@@ -209,6 +224,11 @@ func (b *bridge) events(ctx context.Context, in <-chan engine.Event, out chan<- 
 			u = ui.Event{Kind: ui.StatusChanged}
 		case engine.CatalogueChanged:
 			u = ui.Event{Kind: ui.ProductsChanged}
+		case engine.TunnelDown:
+			if b.eng != nil {
+				b.recheckTunnel(b.eng.State().Tunnel)
+			}
+			u = ui.Event{Kind: ui.StatusChanged}
 		case engine.PollStarted:
 			if last, err := b.st.LastFullPoll(ctx); err == nil {
 				since = last
@@ -220,6 +240,19 @@ func (b *bridge) events(ctx context.Context, in <-chan engine.Event, out chan<- 
 		if !send(u) {
 			return
 		}
+	}
+}
+
+// recheckTunnel has the window read the status again once a tunnel that
+// is down, reconnecting, has been down for tunnelGrace: the engine
+// announces each failed retry, but its backoff may leave no event at the
+// moment the outage becomes worth telling.
+func (b *bridge) recheckTunnel(t engine.TunnelState) {
+	if t.Kind != engine.TunnelIsDown || t.Stopped || t.DownSince.IsZero() {
+		return
+	}
+	if wait := tunnelGrace - b.since(t.DownSince); wait > 0 {
+		time.AfterFunc(wait, b.changed)
 	}
 }
 

@@ -61,6 +61,7 @@ func TestBridgeEventsSayWhatIsNews(t *testing.T) {
 
 func TestBridgeTunnelInTheTraysWords(t *testing.T) {
 	stopped := func() error { return nil }
+	now := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name  string
 		state engine.State
@@ -69,11 +70,12 @@ func TestBridgeTunnelInTheTraysWords(t *testing.T) {
 		{"not running yet", engine.State{}, ui.TunnelConnecting},
 		{"webhooks cannot be verified", engine.State{Running: true, Tunnel: engine.TunnelState{Kind: engine.TunnelIsUp, URL: "https://x"}}, ui.TunnelOff},
 		{"up", engine.State{Running: true, Webhooks: engine.Webhooks{Facebook: true}, Tunnel: engine.TunnelState{Kind: engine.TunnelIsUp, URL: "https://x"}}, ui.TunnelUp},
-		{"reconnecting", engine.State{Running: true, Webhooks: engine.Webhooks{Facebook: true}, Tunnel: engine.TunnelState{Kind: engine.TunnelIsDown, Reason: "eof"}}, ui.TunnelConnecting},
+		{"reconnecting", engine.State{Running: true, Webhooks: engine.Webhooks{Facebook: true}, Tunnel: engine.TunnelState{Kind: engine.TunnelIsDown, Reason: "eof", DownSince: now.Add(-5 * time.Second)}}, ui.TunnelConnecting},
+		{"down past the grace", engine.State{Running: true, Webhooks: engine.Webhooks{Facebook: true}, Tunnel: engine.TunnelState{Kind: engine.TunnelIsDown, Reason: "no such host", DownSince: now.Add(-tunnelGrace)}}, ui.TunnelDown},
 		{"given up", engine.State{Running: true, Webhooks: engine.Webhooks{Facebook: true}, Tunnel: engine.TunnelState{Kind: engine.TunnelIsDown, Reason: "bad domain", Stopped: true}}, ui.TunnelDown},
 		{"no authtoken", engine.State{Running: true, Webhooks: engine.Webhooks{Facebook: true}, Tunnel: engine.TunnelState{Kind: engine.TunnelIsNone, Reason: "no ngrok authtoken", Stopped: true}}, ui.TunnelOff},
 	} {
-		b := &bridge{runErr: stopped}
+		b := &bridge{runErr: stopped, now: func() time.Time { return now }}
 		if got := b.tunnel(tc.state); got.State != tc.want {
 			t.Errorf("%s: tunnel %+v, want state %v", tc.name, got, tc.want)
 		}
@@ -81,5 +83,32 @@ func TestBridgeTunnelInTheTraysWords(t *testing.T) {
 	b := &bridge{runErr: func() error { return errNoDisplay }}
 	if got := b.tunnel(engine.State{}); got.State != ui.TunnelDown || got.Reason == "" {
 		t.Errorf("engine stopped on its own: %+v, want down with the reason", got)
+	}
+}
+
+// A tunnel down and reconnecting has the window read the status again
+// when the outage passes tunnelGrace, though no event may come then; one
+// that gave up, or that is up, needs no second look.
+func TestBridgeRechecksALastingTunnelOutage(t *testing.T) {
+	since := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	b := &bridge{nudge: make(chan struct{}, 1), now: func() time.Time { return since.Add(tunnelGrace - 50*time.Millisecond) }}
+
+	b.recheckTunnel(engine.TunnelState{Kind: engine.TunnelIsDown, Reason: "no such host", DownSince: since, Stopped: true})
+	b.recheckTunnel(engine.TunnelState{Kind: engine.TunnelIsUp, URL: "https://x"})
+	select {
+	case <-b.nudge:
+		t.Fatal("a nudge for a tunnel that gave up or is up")
+	case <-time.After(300 * time.Millisecond):
+	}
+
+	b.recheckTunnel(engine.TunnelState{Kind: engine.TunnelIsDown, Reason: "no such host", DownSince: since})
+	select {
+	case <-b.nudge:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no nudge when the outage passed the grace")
+	}
+	if got := b.tunnel(engine.State{Running: true, Webhooks: engine.Webhooks{Facebook: true},
+		Tunnel: engine.TunnelState{Kind: engine.TunnelIsDown, Reason: "no such host", DownSince: since.Add(-time.Second)}}); got.State != ui.TunnelDown {
+		t.Errorf("status read after the nudge: %+v, want down", got)
 	}
 }

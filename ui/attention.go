@@ -76,7 +76,7 @@ func attentions(s Status) []attention {
 	if s.Tunnel.State == TunnelDown && s.Keychain == "" && s.Stopped == "" {
 		body := "New messages arrive with the next sync instead of at once."
 		if s.Tunnel.Reason != "" {
-			body = cutText(s.Tunnel.Reason, 120) + ". " + body
+			body = fullStop(cutText(s.Tunnel.Reason, 120)) + " " + body
 		}
 		out = append(out, attention{Severity: sevWarning,
 			Title: "Webhooks off, polling only", Body: body,
@@ -140,4 +140,13 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// fullStop ends s as a sentence, unless it already ends as one (a reason
+// may come with its own full stop or question mark).
+func fullStop(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "…") {
+		return s
+	}
+	return s + "."
 }

@@ -73,3 +73,17 @@ func TestStatusLineAgreesWithBanners(t *testing.T) {
 		}
 	}
 }
+
+// The tunnel's reason starts the banner's sentence; one that ends as a
+// question keeps its question mark alone.
+func TestTunnelBannerWording(t *testing.T) {
+	for _, tt := range []struct{ reason, want string }{
+		{"ngrok refused the authtoken", "ngrok refused the authtoken. New messages arrive with the next sync instead of at once."},
+		{"ngrok cannot be reached: is this computer online?", "ngrok cannot be reached: is this computer online? New messages arrive with the next sync instead of at once."},
+	} {
+		a := attentions(Status{Pages: 1, Tunnel: Tunnel{State: TunnelDown, Reason: tt.reason}})
+		if len(a) != 1 || a[0].Body != tt.want {
+			t.Errorf("reason %q: banners %+v, want the body %q", tt.reason, a, tt.want)
+		}
+	}
+}

@@ -25,6 +25,10 @@ type TunnelState struct {
 	// Stopped: no retry will help (no authtoken, a malformed domain);
 	// webhooks reach only the local address and polling covers the rest.
 	Stopped bool
+	// DownSince is when the endpoint went down (or first failed to open)
+	// and has not been up since, across retries: a drop that heals in
+	// seconds is routine, one that lasts is news for the merchant.
+	DownSince time.Time
 }
 
 // State is what a running engine is doing. It is the engine's own and

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/tunnel"
@@ -52,15 +53,23 @@ func (e *Engine) startTunnel(ctx context.Context, set Settings, p *parts, routes
 		},
 		OnDown: func(err error) {
 			e.log.Warn("tunnel down; reconnecting", "err", err)
-			e.setTunnel(TunnelState{Kind: TunnelIsDown, Reason: err.Error()})
+			e.setTunnel(TunnelState{Kind: TunnelIsDown, Reason: tunnel.Explain(err), DownSince: e.downSince()})
 		},
 	})
 	background.Go(func() {
 		if err := sup.Run(ctx); err != nil {
 			e.log.Error("tunnel stopped", "err", err)
-			e.setTunnel(TunnelState{Kind: TunnelIsDown, Reason: err.Error(), Stopped: true})
+			e.setTunnel(TunnelState{Kind: TunnelIsDown, Reason: tunnel.Explain(err), Stopped: true})
 		}
 	})
+}
+
+// downSince is when the tunnel went down: now, unless it was down already.
+func (e *Engine) downSince() time.Time {
+	if t := e.State().Tunnel; t.Kind == TunnelIsDown && !t.DownSince.IsZero() {
+		return t.DownSince
+	}
+	return e.now()
 }
 
 // setTunnel records the tunnel's state and tells subscribers.
