@@ -10,8 +10,10 @@ import (
 // ngrokErr stands for an error ngrok's cloud returned, with its code.
 type ngrokErr struct{ code string }
 
-func (e ngrokErr) Error() string { return "authentication failed\n\nhttps://ngrok.com/docs/errors/" + e.code }
-func (e ngrokErr) Code() string  { return e.code }
+func (e ngrokErr) Error() string {
+	return "authentication failed\n\nhttps://ngrok.com/docs/errors/" + e.code
+}
+func (e ngrokErr) Code() string { return e.code }
 
 func TestExplain(t *testing.T) {
 	dns := &net.DNSError{Err: "no such host", Name: "connect.ngrok-agent.com", IsNotFound: true}
