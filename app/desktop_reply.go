@@ -48,11 +48,11 @@ func (b *bridge) SaveDraft(ctx context.Context, ref ui.ConversationRef, d ui.Dra
 }
 
 // Send sends through the engine, which checks the window, stores the
-// message under Meta's id and announces it. A failure comes back as the
-// engine's one sentence; the window keeps it in the draft itself, so the
-// engine's own copy of it is replaced when the window saves the draft.
+// message under Meta's id and announces it. The engine keeps a failure in
+// the draft under the window's id for the reply, the entry the window
+// then saves too, and drops it when a retry under that id is sent.
 func (b *bridge) Send(ctx context.Context, r ui.SendRequest) (store.Message, error) {
-	reply := engine.Reply{PageID: r.Ref.PageID, PSID: r.Ref.PSID, Text: r.Text, HumanAgent: r.HumanAgent}
+	reply := engine.Reply{PageID: r.Ref.PageID, PSID: r.Ref.PSID, Text: r.Text, HumanAgent: r.HumanAgent, LocalID: r.ID}
 	if card := b.card(r, b.shopOrZero(ctx)); card != nil {
 		reply.Text, reply.Card = "", card
 	}

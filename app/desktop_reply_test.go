@@ -102,3 +102,35 @@ func TestBridgeShopWithoutAConnection(t *testing.T) {
 		t.Errorf("products without a shop: %v, %v", ps, err)
 	}
 }
+
+// A failed send is kept under the window's id for it, the entry the
+// window saves too, and a retry under that id that goes through drops it:
+// the draft never holds the same failure twice.
+func TestBridgeFailuresUnderTheWindowsID(t *testing.T) {
+	_, b := newReplyBridge(t)
+	ctx := t.Context()
+	omar := ui.ConversationRef{PageID: "100", PSID: "9002"} // wrote two days ago
+	req := ui.SendRequest{ID: "local-abc-1", Ref: omar, Text: "Sorry for the wait"}
+	_, err := b.Send(ctx, req)
+	if err == nil {
+		t.Fatal("a plain reply two days late was sent")
+	}
+	d, err := b.Draft(ctx, omar)
+	if err != nil || len(d.Failed) != 1 || d.Failed[0].ID != "local-abc-1" {
+		t.Fatalf("draft after the failure: %+v, %v; want it kept under the window's id", d, err)
+	}
+	// The window saves the same failure: still one.
+	if err := b.SaveDraft(ctx, omar, ui.Draft{Failed: []ui.FailedSend{{ID: req.ID, Request: req, Reason: "x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := b.Draft(ctx, omar); len(d.Failed) != 1 {
+		t.Fatalf("draft after the window saved it: %+v", d)
+	}
+	req.HumanAgent = true
+	if _, err := b.Send(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := b.Draft(ctx, omar); len(d.Failed) != 0 {
+		t.Errorf("draft after the retry went through: %+v", d)
+	}
+}

@@ -43,6 +43,11 @@ type Replies interface {
 
 // SendRequest is one reply the merchant asked to send.
 type SendRequest struct {
+	// ID is the window's name for the reply until Meta gives it one:
+	// a failure is kept in the draft under it, and a retry sends it again
+	// under it, so the window and whoever keeps the draft speak of the
+	// same entry. Unique across restarts.
+	ID   string
 	Ref  ConversationRef
 	Text string
 	// HumanAgent asks for Meta's HUMAN_AGENT tag: the merchant chose it

@@ -203,9 +203,12 @@ func (c *replyCtl) sendProduct(p store.Product) {
 // start shows req as "Sending…" and sends it; id reuses a failed send's.
 func (c *replyCtl) start(req SendRequest, id string) {
 	if id == "" {
+		// The time keeps it apart from the failures of earlier runs,
+		// restored from the draft; seq from this run's.
 		c.seq++
-		id = "local-" + strconv.Itoa(c.seq)
+		id = "local-" + strconv.FormatInt(c.now().UnixNano(), 36) + "-" + strconv.Itoa(c.seq)
 	}
+	req.ID = id
 	it := &outItem{id: id, req: req, at: c.now()}
 	s := c.state(req.Ref)
 	s.out = append(s.out, it)
