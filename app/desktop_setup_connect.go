@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/merchant-inbox/merchant-inbox/sync/connect"
+	"github.com/merchant-inbox/merchant-inbox/sync/secrets"
 	"github.com/merchant-inbox/merchant-inbox/sync/store"
 	"github.com/merchant-inbox/merchant-inbox/sync/validate"
 	"github.com/merchant-inbox/merchant-inbox/ui"
@@ -161,12 +162,10 @@ var (
 // `settings` would accept too.
 func windowChecks() ui.Checks {
 	return ui.Checks{
-		FacebookAppID:   validate.FacebookAppID,
-		ShopifyClientID: validate.ShopifyClientID,
-		Shop:            validate.ShopName,
-		Domain:          validate.NgrokDomain,
-		TimeOfDay:       validate.TimeOfDay,
-		Listen:          validate.ListenAddress,
-		Secret:          validate.Token,
+		Shop:      validate.ShopName,
+		Domain:    validate.NgrokDomain,
+		TimeOfDay: validate.TimeOfDay,
+		Listen:    validate.ListenAddress,
+		Secret:    func(s ui.Secret, v string) error { return validate.Secret(secrets.Name(s), v) },
 	}
 }

@@ -140,7 +140,19 @@ type Check func(string) error
 
 // Checks are the field validators, shared with the command line.
 type Checks struct {
-	FacebookAppID, ShopifyClientID, Shop, Domain, TimeOfDay, Listen, Secret Check
+	Shop, Domain, TimeOfDay, Listen Check
+	// Secret checks a value for the keychain entry s: each kind (an app
+	// ID, a secret, an authtoken) has its own rule and words. Nil accepts
+	// anything.
+	Secret func(s Secret, value string) error
+}
+
+// secret is the check of the field that holds s.
+func (c Checks) secret(s Secret) Check {
+	if c.Secret == nil {
+		return nil
+	}
+	return func(v string) error { return c.Secret(s, v) }
 }
 
 func (c Check) run(s string) error {

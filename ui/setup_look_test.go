@@ -16,8 +16,8 @@ import (
 // testChecks stand in for the validators the app passes: the window's
 // tests are about showing a refusal, not about the rules themselves.
 var testChecks = ui.Checks{
-	FacebookAppID: func(s string) error {
-		if strings.Trim(s, "0123456789") != "" {
+	Secret: func(name ui.Secret, s string) error {
+		if name == ui.FacebookAppID && strings.Trim(s, "0123456789") != "" {
 			return errors.New("An app ID is made of digits only.")
 		}
 		return nil

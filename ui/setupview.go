@@ -88,8 +88,8 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 	v.fbApp = newStepHeader("1", "Create your Facebook app",
 		"Merchant Inbox reads your pages' messages through an app you create once, for free, at Meta for Developers.")
 	v.fbRedirect = newCopyRow(act.copy)
-	v.fbID = field("App ID", "e.g. 1234567890123456", "App settings › Basic › App ID", FacebookAppID, false, checks.FacebookAppID)
-	v.fbSecret = field("App secret", "Paste the app secret", "App settings › Basic › App secret (Show)", FacebookAppSecret, true, checks.Secret)
+	v.fbID = field("App ID", "e.g. 1234567890123456", "App settings › Basic › App ID", FacebookAppID, false, checks.secret(FacebookAppID))
+	v.fbSecret = field("App secret", "Paste the app secret", "App settings › Basic › App secret (Show)", FacebookAppSecret, true, checks.secret(FacebookAppSecret))
 	fbApp := v.fbApp.folding(container.NewVBox(
 		container.NewHBox(linkButton("Open Meta for Developers", metaAppsURL, act.open)),
 		paragraph("Add Facebook Login to the app and paste this address under Facebook Login › Settings › Valid OAuth Redirect URIs:"),
@@ -110,8 +110,8 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 	v.shopApp = newStepHeader("3", "Create your Shopify app",
 		"Optional: shows your products beside a conversation. Create an app in Shopify's Dev Dashboard and install it on your shop.")
 	v.shopRedirect = newCopyRow(act.copy)
-	v.shopID = field("Client ID", "Paste the client ID", "Your app › Settings › Client ID", ShopifyClientID, false, checks.ShopifyClientID)
-	v.shopSecret = field("Client secret", "Paste the client secret", "Your app › Settings › Secret", ShopifyClientSecret, true, checks.Secret)
+	v.shopID = field("Client ID", "Paste the client ID", "Your app › Settings › Client ID", ShopifyClientID, false, checks.secret(ShopifyClientID))
+	v.shopSecret = field("Client secret", "Paste the client secret", "Your app › Settings › Secret", ShopifyClientSecret, true, checks.secret(ShopifyClientSecret))
 	shopApp := v.shopApp.folding(container.NewVBox(
 		container.NewHBox(linkButton("Open Shopify's Dev Dashboard", shopifyDevURL, act.open)),
 		paragraph("Paste this address under your app's Allowed redirection URLs:"),
@@ -124,11 +124,11 @@ func newSetupView(act setupActions, checks Checks) *setupView {
 	// 5. Webhooks.
 	v.hooks = newStepHeader("5", "Receive messages instantly",
 		"Optional: with a free ngrok account, new messages arrive within seconds. Without it they arrive with each sync.")
-	v.ngrok = field("ngrok authtoken", "Paste your authtoken", "ngrok dashboard › Your Authtoken", NgrokAuthtoken, true, checks.Secret)
+	v.ngrok = field("ngrok authtoken", "Paste your authtoken", "ngrok dashboard › Your Authtoken", NgrokAuthtoken, true, checks.secret(NgrokAuthtoken))
 	v.domain = newValueField("Static domain", "e.g. lila-shop.ngrok-free.app",
 		"Optional, but Meta needs a fixed address once your app is live: ngrok dashboard › Domains", checks.Domain)
 	v.domain.onSave = func(s string, done func(error)) { v.onSaveDomain(s, done) }
-	v.verify = field("Webhook verify token", "Any word you choose", "Type the same word in your Meta app's Webhooks settings", FacebookVerifyToken, true, checks.Secret)
+	v.verify = field("Webhook verify token", "Any word you choose", "Type the same word in your Meta app's Webhooks settings", FacebookVerifyToken, true, checks.secret(FacebookVerifyToken))
 	hooks := v.hooks.folding(container.NewVBox(
 		container.NewHBox(linkButton("Get your authtoken", ngrokTokenURL, act.open), linkButton("Claim a free domain", ngrokDomainURL, act.open)),
 		v.ngrok.root, v.domain.root, v.verify.root))
